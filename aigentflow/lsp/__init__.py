@@ -1,0 +1,1 @@
+"""LSP adapter: diagnostics, code actions and commands on pygls 2.x."""

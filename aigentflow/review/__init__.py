@@ -1,0 +1,1 @@
+"""Review: rule packs turn source files into findings."""

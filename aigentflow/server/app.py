@@ -1,0 +1,54 @@
+"""The MCP server: one `MCPServer` per daemon, shared by every MCP connection.
+
+Tools, resources and prompts live in small modules with `register(mcp)`; they reach the
+daemon's services through the typed lifespan context (`services_of(ctx)`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from mcp.server.mcpserver import Context, MCPServer
+
+from aigentflow import __version__
+from aigentflow.server import resources, tools_review
+from aigentflow.services import Services
+
+__all__ = ["INSTRUCTIONS", "build_mcp_server", "services_of"]
+
+INSTRUCTIONS = """\
+Aigentflow serves one code workspace: its files, review findings and project state.
+Use `scan_secrets` to find hardcoded credentials before sharing or committing code, and
+`review_files` for every security/quality finding in a file or folder. Paths are relative
+to the workspace root; nothing outside it can be read. Findings never contain a secret in
+full. Read `aigentflow://findings/{path}` for one file's findings and `aigentflow://status`
+for the daemon's state.
+"""
+
+FEATURES = (tools_review.register, resources.register)
+
+
+def services_of(ctx: Context[Services]) -> Services:
+    """The daemon's services, from a request context."""
+    return ctx.request_context.lifespan_context
+
+
+def build_mcp_server(services: Services) -> MCPServer[Services]:
+    """The MCP server for these services (built once, served on many connections)."""
+
+    @asynccontextmanager
+    async def lifespan(_: MCPServer[Services]) -> AsyncIterator[Services]:
+        yield services
+
+    mcp: MCPServer[Services] = MCPServer(
+        "aigentflow",
+        title="Aigentflow",
+        version=__version__,
+        instructions=INSTRUCTIONS,
+        lifespan=lifespan,
+        log_level="WARNING",
+    )
+    for register in FEATURES:
+        register(mcp)
+    return mcp

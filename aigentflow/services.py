@@ -1,0 +1,35 @@
+"""The daemon's shared services: built once (in `aigentflow.daemon`), used by every adapter."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+from aigentflow.config import LoadedConfig
+from aigentflow.events import EventBus
+from aigentflow.review.baseline import Baseline
+from aigentflow.review.engine import ReviewEngine
+from aigentflow.review.store import FindingsStore
+from aigentflow.settings import Settings
+from aigentflow.workspace import Workspace
+
+__all__ = ["Services"]
+
+
+@dataclass
+class Services:
+    """Everything a protocol adapter may call. One instance per workspace and process."""
+
+    config: LoadedConfig
+    workspace: Workspace
+    bus: EventBus
+    baseline: Baseline
+    review: ReviewEngine
+    findings: FindingsStore
+    started_at: float = field(default_factory=time.time)
+    connections: dict[str, int] = field(default_factory=dict)  # open client connections by protocol
+    http_url: str | None = None
+
+    @property
+    def settings(self) -> Settings:
+        return self.config.settings
