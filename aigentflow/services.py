@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from aigentflow.config import LoadedConfig
+from aigentflow.context.service import ContextService
 from aigentflow.events import EventBus
 from aigentflow.review.baseline import Baseline
 from aigentflow.review.engine import ReviewEngine
@@ -29,6 +32,12 @@ class Services:
     started_at: float = field(default_factory=time.time)
     connections: dict[str, int] = field(default_factory=dict)  # open client connections by protocol
     http_url: str | None = None
+    index: ContextService | None = None  # the code index (aigentflow.context)
+    # Long-running jobs a component wants while the daemon runs (indexing, ...): started as
+    # tasks once the event loop exists, cancelled at shutdown.
+    background: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
+    # Called once at shutdown, in reverse order of registration (close files, databases).
+    closers: list[Callable[[], Any]] = field(default_factory=list)
 
     @property
     def settings(self) -> Settings:

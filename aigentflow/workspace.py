@@ -148,7 +148,7 @@ class Workspace:
             lines += own.read_text(encoding="utf-8", errors="replace").splitlines()
         except OSError:
             pass
-        return pathspec.PathSpec.from_lines("gitwildmatch", lines)
+        return pathspec.GitIgnoreSpec.from_lines(lines)
 
     # -- reading -----------------------------------------------------------------------
 
@@ -190,4 +190,4 @@ def _read_spec(path: Path) -> pathspec.PathSpec | None:
         lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
     except OSError:
         return None
-    return pathspec.PathSpec.from_lines("gitwildmatch", lines)
+    return pathspec.GitIgnoreSpec.from_lines(lines)

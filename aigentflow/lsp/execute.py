@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from pygls.exceptions import JsonRpcInvalidParams
+from pygls.lsp.server import LanguageServer
 
 from aigentflow.lsp import commands
 from aigentflow.lsp.code_actions import suppress_edit_for
@@ -12,6 +13,10 @@ from aigentflow.review.findings import Finding
 
 if TYPE_CHECKING:
     from aigentflow.lsp.server import AigentflowLanguageServer
+
+# Command handlers annotate `ls` with pygls' base class: pygls resolves a command handler's
+# type hints at call time (to structure its arguments), and our server class cannot be
+# imported here at run time without an import cycle.
 
 __all__ = ["register"]
 
@@ -28,7 +33,7 @@ def _finding(ls: AigentflowLanguageServer, args: tuple[Any, ...]) -> tuple[str, 
 
 def register(ls: AigentflowLanguageServer) -> None:
     @ls.command(commands.ADD_TO_BASELINE)
-    def add_to_baseline(ls: AigentflowLanguageServer, *args: Any) -> dict[str, Any]:
+    def add_to_baseline(server: LanguageServer, *args: Any) -> dict[str, Any]:
         uri, finding = _finding(ls, args)
         added = ls.services.baseline.add([finding])
         ls.services.findings.invalidate_all()
@@ -36,7 +41,7 @@ def register(ls: AigentflowLanguageServer) -> None:
         return {"added": added, "fingerprint": finding.fingerprint}
 
     @ls.command(commands.SUPPRESS_LINE)
-    async def suppress_line(ls: AigentflowLanguageServer, *args: Any) -> dict[str, Any]:
+    async def suppress_line(server: LanguageServer, *args: Any) -> dict[str, Any]:
         uri, finding = _finding(ls, args)
         edit = suppress_edit_for(ls, uri, finding)
         if edit is None:
@@ -47,7 +52,7 @@ def register(ls: AigentflowLanguageServer) -> None:
         return {"applied": result.applied}
 
     @ls.command(commands.SERVER_STATUS)
-    def server_status(ls: AigentflowLanguageServer, *args: Any) -> dict[str, Any]:
+    def server_status(server: LanguageServer, *args: Any) -> dict[str, Any]:
         from aigentflow.status import daemon_status
 
         return daemon_status(ls.services).model_dump(mode="json")

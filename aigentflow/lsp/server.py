@@ -15,7 +15,7 @@ from pygls.protocol import LanguageServerProtocol
 from pygls.protocol.language_server import lsp_method
 
 from aigentflow import __version__
-from aigentflow.lsp import code_actions, diagnostics, execute
+from aigentflow.lsp import code_actions, diagnostics, execute, symbols
 from aigentflow.lsp.session import LspSession
 from aigentflow.lsp.transport import serve_lsp_stream
 from aigentflow.services import Services
@@ -26,6 +26,7 @@ FEATURES: tuple[Callable[[AigentflowLanguageServer], None], ...] = (
     diagnostics.register,
     code_actions.register,
     execute.register,
+    symbols.register,
 )
 
 

@@ -64,9 +64,14 @@ async def _read_headers(reader: asyncio.StreamReader) -> dict[str, str] | None:
             if headers:
                 return headers
             continue  # stray blank lines between messages
-        name, sep, value = stripped.decode("latin-1").partition(":")
+        text = stripped.decode("latin-1")
+        # Resynchronise after a broken message: a header glued to leftover body bytes.
+        at = text.lower().find("content-length:")
+        if at > 0:
+            text = text[at:]
+        name, sep, value = text.partition(":")
         if not sep:
-            headers.setdefault("__garbage__", stripped.decode("latin-1")[:80])
+            headers.setdefault("__garbage__", text[:80])
             continue
         headers[name.strip().lower()] = value.strip()
 

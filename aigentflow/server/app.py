@@ -7,15 +7,16 @@ daemon's services through the typed lifespan context (`services_of(ctx)`).
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+import weakref
 from contextlib import asynccontextmanager
 
 from mcp.server.mcpserver import Context, MCPServer
 
 from aigentflow import __version__
-from aigentflow.server import resources, tools_review
+from aigentflow.server import prompts, resources, tools_context, tools_review
 from aigentflow.services import Services
 
-__all__ = ["INSTRUCTIONS", "build_mcp_server", "services_of"]
+__all__ = ["INSTRUCTIONS", "build_mcp_server", "services_for", "services_of"]
 
 INSTRUCTIONS = """\
 Aigentflow serves one code workspace: its files, review findings and project state.
@@ -26,12 +27,21 @@ full. Read `aigentflow://findings/{path}` for one file's findings and `aigentflo
 for the daemon's state.
 """
 
-FEATURES = (tools_review.register, resources.register)
+FEATURES = (tools_review.register, resources.register, tools_context.register, prompts.register)
 
 
 def services_of(ctx: Context[Services]) -> Services:
     """The daemon's services, from a request context."""
     return ctx.request_context.lifespan_context
+
+
+_SERVICES: weakref.WeakKeyDictionary[MCPServer[Services], Services] = weakref.WeakKeyDictionary()
+
+
+def services_for(mcp: MCPServer[Services]) -> Services:
+    """The services an MCP server was built for. Use it in static resources (URIs without
+    template variables), where the SDK does not inject a Context."""
+    return _SERVICES[mcp]
 
 
 def build_mcp_server(services: Services) -> MCPServer[Services]:
@@ -49,6 +59,7 @@ def build_mcp_server(services: Services) -> MCPServer[Services]:
         lifespan=lifespan,
         log_level="WARNING",
     )
+    _SERVICES[mcp] = services
     for register in FEATURES:
         register(mcp)
     return mcp

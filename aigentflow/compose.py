@@ -1,0 +1,48 @@
+"""The composition root: build a workspace's services from its configuration.
+
+Every entry point (daemon, `--standalone`, CLI commands, tests) builds its services here, so a
+component added once is live in all of them. Add a component by constructing it below and
+giving `Services` a field for it.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+from aigentflow.config import load_config
+from aigentflow.context.service import attach_index
+from aigentflow.events import EventBus
+from aigentflow.review.baseline import Baseline
+from aigentflow.review.engine import ReviewEngine
+from aigentflow.review.packs import default_packs
+from aigentflow.review.store import BASELINE_PATH, FindingsStore
+from aigentflow.services import Services
+from aigentflow.workspace import Workspace
+
+__all__ = ["build_services"]
+
+
+def build_services(root: Path, environ: Mapping[str, str] | None = None) -> Services:
+    """Load the configuration of the workspace at `root` and build every component.
+
+    Raises ConfigError (nothing is started half-configured) or WorkspaceError.
+    """
+    config = load_config(root, os.environ if environ is None else environ)
+    settings = config.settings
+    workspace = Workspace(root, settings.workspace)
+    bus = EventBus()
+    baseline = Baseline(workspace.root / BASELINE_PATH)
+    engine = ReviewEngine(default_packs(settings.review), settings.review, baseline)
+    findings = FindingsStore(workspace, engine, bus)
+    services = Services(
+        config=config,
+        workspace=workspace,
+        bus=bus,
+        baseline=baseline,
+        review=engine,
+        findings=findings,
+    )
+    attach_index(services)  # code index: lazy open, background refresh, file-event updates
+    return services

@@ -1,0 +1,32 @@
+"""Fixtures shared by every test: an isolated daemon home and config, and a workspace."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def isolated_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """Daemon state, user and org config under a private temp dir; no real keys in the env."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("AIGENTFLOW_HOME", str(home / "state"))
+    monkeypatch.setenv("AIGENTFLOW_USER_CONFIG", str(home / "user-config.yaml"))
+    monkeypatch.setenv("AIGENTFLOW_ORG_CONFIG", str(home / "org-config.yaml"))
+    for name in list(os.environ):
+        if name.startswith("AIGENTFLOW_") and name not in ("AIGENTFLOW_HOME", "AIGENTFLOW_USER_CONFIG", "AIGENTFLOW_ORG_CONFIG"):
+            monkeypatch.delenv(name)
+    for key in ("ANTHROPIC_API_KEY", "OPENAI_API_KEY", "VOYAGE_API_KEY"):
+        monkeypatch.delenv(key, raising=False)
+    yield home
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Path:
+    """An empty workspace folder."""
+    root = tmp_path / "ws"
+    root.mkdir()
+    return root.resolve()
