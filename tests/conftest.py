@@ -19,6 +19,8 @@ def isolated_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.M
     for name in list(os.environ):
         if name.startswith("AIGENTFLOW_") and name not in ("AIGENTFLOW_HOME", "AIGENTFLOW_USER_CONFIG", "AIGENTFLOW_ORG_CONFIG"):
             monkeypatch.delenv(name)
+    # A daemon a test forgot (or a front end started) must not outlive the run by long.
+    monkeypatch.setenv("AIGENTFLOW_DAEMON__IDLE_TIMEOUT_S", "60")
     for key in ("ANTHROPIC_API_KEY", "OPENAI_API_KEY", "VOYAGE_API_KEY"):
         monkeypatch.delenv(key, raising=False)
     yield home
