@@ -1,0 +1,69 @@
+"""The engine applies configuration, inline suppressions and the baseline to every rule."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from aigentflow.errors import ReviewError
+from aigentflow.review.baseline import Baseline
+from aigentflow.review.engine import ReviewEngine
+from aigentflow.review.findings import Severity
+from aigentflow.review.packs import default_packs
+from aigentflow.settings import ReviewSettings, RuleSettings
+from tests.helpers import FAKE_AWS_KEY
+
+CODE = f'KEY = "{FAKE_AWS_KEY}"\n'
+
+
+def engine(rules: dict[str, RuleSettings] | None = None, baseline: Baseline | None = None) -> ReviewEngine:
+    settings = ReviewSettings(rules=rules or {})
+    return ReviewEngine(default_packs(settings), settings, baseline)
+
+
+def test_a_rule_can_be_disabled_or_given_another_severity() -> None:
+    assert engine({"secrets.aws-access-key": RuleSettings(enabled=False)}).check_text("a.py", CODE) == []
+    [finding] = engine({"secrets.*": RuleSettings(severity=Severity.CRITICAL)}).check_text("a.py", CODE)
+    assert finding.severity == Severity.CRITICAL
+
+
+def test_an_unknown_rule_id_in_the_configuration_is_an_error() -> None:
+    with pytest.raises(ReviewError, match="secrets.aws-acess-key"):
+        engine({"secrets.aws-acess-key": RuleSettings(enabled=False)})
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        f'KEY = "{FAKE_AWS_KEY}"  # aigentflow: allow[secrets.aws-access-key]\n',
+        f'KEY = "{FAKE_AWS_KEY}"  # aigentflow: allow\n',
+        f'# aigentflow: allow-next-line[secrets.aws-access-key]\nKEY = "{FAKE_AWS_KEY}"\n',
+    ],
+)
+def test_allow_comments_suppress_the_finding_on_their_line(code: str) -> None:
+    assert engine().check_text("a.py", code) == []
+
+
+def test_an_allow_comment_for_another_rule_does_not_suppress() -> None:
+    code = f'KEY = "{FAKE_AWS_KEY}"  # aigentflow: allow[python.sql-injection]\n'
+    assert [f.rule_id for f in engine().check_text("a.py", code)] == ["secrets.aws-access-key"]
+
+
+def test_a_baselined_finding_stays_silent_when_its_line_moves(tmp_path: Path) -> None:
+    baseline = Baseline(tmp_path / "baseline.json")
+    [finding] = engine(baseline=baseline).check_text("a.py", CODE)
+    assert baseline.add([finding]) == 1
+    assert engine(baseline=baseline).check_text("a.py", "import os\n\n" + CODE) == []
+    assert len(engine(baseline=baseline).check_text("b.py", CODE)) == 1  # per file
+
+
+def test_a_corrupt_baseline_is_reported_and_never_overwritten(tmp_path: Path) -> None:
+    path = tmp_path / "baseline.json"
+    path.write_text("{ not json")
+    baseline = Baseline(path)
+    [finding] = engine(baseline=baseline).check_text("a.py", CODE)
+    assert baseline.error and "baseline" in baseline.error
+    with pytest.raises(ReviewError):
+        baseline.add([finding])
+    assert path.read_text() == "{ not json"
