@@ -19,6 +19,11 @@ def isolated_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.M
     for name in list(os.environ):
         if name.startswith("AIGENTFLOW_") and name not in ("AIGENTFLOW_HOME", "AIGENTFLOW_USER_CONFIG", "AIGENTFLOW_ORG_CONFIG"):
             monkeypatch.delenv(name)
+    # Tests make real git commits: give git an identity and keep the user's config out.
+    for var, value in (("GIT_AUTHOR_NAME", "Test"), ("GIT_AUTHOR_EMAIL", "test@example.invalid"),
+                       ("GIT_COMMITTER_NAME", "Test"), ("GIT_COMMITTER_EMAIL", "test@example.invalid"),
+                       ("GIT_CONFIG_GLOBAL", os.devnull), ("GIT_CONFIG_NOSYSTEM", "1")):
+        monkeypatch.setenv(var, value)
     # A daemon a test forgot (or a front end started) must not outlive the run by long.
     monkeypatch.setenv("AIGENTFLOW_DAEMON__IDLE_TIMEOUT_S", "60")
     for key in ("ANTHROPIC_API_KEY", "OPENAI_API_KEY", "VOYAGE_API_KEY"):
