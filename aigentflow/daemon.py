@@ -88,7 +88,7 @@ async def running_services(services: Services, *, watch: bool = True) -> AsyncIt
     tasks: list[asyncio.Task[Any]] = []
     if watch:
         tasks.append(asyncio.create_task(watch_workspace(services.workspace, services.bus), name="watcher"))
-    tasks += [asyncio.create_task(job(), name=getattr(job, "__name__", "job")) for job in services.background]
+    tasks += [asyncio.ensure_future(job()) for job in services.background]
     try:
         yield
     finally:
@@ -124,14 +124,18 @@ class Daemon:
         loop = asyncio.get_running_loop()
         with contextlib.suppress(FileNotFoundError):
             self.paths.socket.unlink()  # we hold the lock: any socket file left is stale
-        server = await asyncio.start_unix_server(self._on_client, path=str(self.paths.socket), limit=STREAM_LIMIT)
+        server = await asyncio.start_unix_server(
+            self._on_client, path=str(self.paths.socket), limit=STREAM_LIMIT
+        )
         os.chmod(self.paths.socket, 0o600)
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, self.stop)
         async with running_services(self.services):
             self._write_info()
             self._arm_idle_timer()
-            logger.info("serving %s on %s (pid %d)", self.services.workspace.root, self.paths.socket, os.getpid())
+            logger.info(
+                "serving %s on %s (pid %d)", self.services.workspace.root, self.paths.socket, os.getpid()
+            )
             await self._stopped.wait()
             logger.info("stopping")
             server.close()
@@ -220,7 +224,7 @@ class Daemon:
             protocol = hello.get("protocol") if isinstance(hello, dict) else None
             if hello.get("aigentflow") != HANDSHAKE_VERSION or protocol not in PROTOCOLS:
                 raise ValueError(f"expected {{'aigentflow': 1, 'protocol': one of {PROTOCOLS}}}")
-        except (asyncio.TimeoutError, ValueError, AttributeError, ConnectionError) as exc:
+        except (TimeoutError, ValueError, AttributeError, ConnectionError) as exc:
             reason = "no handshake" if isinstance(exc, asyncio.TimeoutError) else f"bad handshake: {exc}"
             await _send_line(writer, {"ok": False, "error": reason})
             return None
@@ -241,7 +245,10 @@ class Daemon:
             except (ValueError, AttributeError):
                 command = None
             if command == "status":
-                reply: dict[str, Any] = {"ok": True, "status": daemon_status(self.services).model_dump(mode="json")}
+                reply: dict[str, Any] = {
+                    "ok": True,
+                    "status": daemon_status(self.services).model_dump(mode="json"),
+                }
             elif command == "stop":
                 await _send_line(writer, {"ok": True})
                 self.stop()

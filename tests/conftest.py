@@ -17,12 +17,21 @@ def isolated_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.M
     monkeypatch.setenv("AIGENTFLOW_USER_CONFIG", str(home / "user-config.yaml"))
     monkeypatch.setenv("AIGENTFLOW_ORG_CONFIG", str(home / "org-config.yaml"))
     for name in list(os.environ):
-        if name.startswith("AIGENTFLOW_") and name not in ("AIGENTFLOW_HOME", "AIGENTFLOW_USER_CONFIG", "AIGENTFLOW_ORG_CONFIG"):
+        if name.startswith("AIGENTFLOW_") and name not in (
+            "AIGENTFLOW_HOME",
+            "AIGENTFLOW_USER_CONFIG",
+            "AIGENTFLOW_ORG_CONFIG",
+        ):
             monkeypatch.delenv(name)
     # Tests make real git commits: give git an identity and keep the user's config out.
-    for var, value in (("GIT_AUTHOR_NAME", "Test"), ("GIT_AUTHOR_EMAIL", "test@example.invalid"),
-                       ("GIT_COMMITTER_NAME", "Test"), ("GIT_COMMITTER_EMAIL", "test@example.invalid"),
-                       ("GIT_CONFIG_GLOBAL", os.devnull), ("GIT_CONFIG_NOSYSTEM", "1")):
+    for var, value in (
+        ("GIT_AUTHOR_NAME", "Test"),
+        ("GIT_AUTHOR_EMAIL", "test@example.invalid"),
+        ("GIT_COMMITTER_NAME", "Test"),
+        ("GIT_COMMITTER_EMAIL", "test@example.invalid"),
+        ("GIT_CONFIG_GLOBAL", os.devnull),
+        ("GIT_CONFIG_NOSYSTEM", "1"),
+    ):
         monkeypatch.setenv(var, value)
     # A daemon a test forgot (or a front end started) must not outlive the run by long.
     monkeypatch.setenv("AIGENTFLOW_DAEMON__IDLE_TIMEOUT_S", "60")

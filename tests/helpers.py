@@ -16,10 +16,18 @@ PYTHON = sys.executable
 AIGENTFLOW = [PYTHON, "-m", "aigentflow"]
 
 
-def cli(*args: str, cwd: Path | None = None, input: str | None = None, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+def cli(
+    *args: str, cwd: Path | None = None, input: str | None = None, timeout: float = 60
+) -> subprocess.CompletedProcess[str]:
     """Run the real CLI in a subprocess."""
     return subprocess.run(
-        [*AIGENTFLOW, *args], cwd=cwd, input=input, capture_output=True, text=True, timeout=timeout, env=dict(os.environ)
+        [*AIGENTFLOW, *args],
+        cwd=cwd,
+        input=input,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=dict(os.environ),
     )
 
 
@@ -32,7 +40,9 @@ def wait_until(predicate: Callable[[], object], timeout: float = 15.0, interval:
         time.sleep(interval)
 
 
-async def async_wait_until(predicate: Callable[[], object | Awaitable[object]], timeout: float = 15.0) -> None:
+async def async_wait_until(
+    predicate: Callable[[], object | Awaitable[object]], timeout: float = 15.0
+) -> None:
     """Like `wait_until`, without blocking the event loop; `predicate` may be async."""
     deadline = time.monotonic() + timeout
     while True:
@@ -46,19 +56,26 @@ async def async_wait_until(predicate: Callable[[], object | Awaitable[object]], 
         await asyncio.sleep(0.02)
 
 
-def start_daemon(root: Path, extra_env: dict[str, str] | None = None, args: Sequence[str] = ()) -> subprocess.Popen[str]:
+def start_daemon(
+    root: Path, extra_env: dict[str, str] | None = None, args: Sequence[str] = ()
+) -> subprocess.Popen[str]:
     """`aigentflow serve` for `root` as a subprocess; waits until it answers `status`."""
     env = {**os.environ, **(extra_env or {})}
     process = subprocess.Popen(
         [*AIGENTFLOW, "serve", "--workspace", str(root), *args],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
     )
     from aigentflow.errors import DaemonUnavailable
     from aigentflow.remote import connect
 
     def up() -> bool:
         if process.poll() is not None:
-            raise AssertionError(f"daemon exited {process.returncode}: {process.stderr.read() if process.stderr else ''}")
+            raise AssertionError(
+                f"daemon exited {process.returncode}: {process.stderr.read() if process.stderr else ''}"
+            )
         try:
             sock, _ = connect(root, "control", timeout=1)
         except DaemonUnavailable:

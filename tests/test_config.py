@@ -19,8 +19,13 @@ def write(path: Path, text: str) -> Path:
     return path
 
 
-def test_later_layers_win_key_by_key_and_each_value_knows_its_layer(workspace: Path, isolated_env: Path) -> None:
-    org = write(isolated_env / "org-config.yaml", "review:\n  fail_on: low\n  debounce_ms: 100\ndaemon:\n  idle_timeout_s: 5\n")
+def test_later_layers_win_key_by_key_and_each_value_knows_its_layer(
+    workspace: Path, isolated_env: Path
+) -> None:
+    org = write(
+        isolated_env / "org-config.yaml",
+        "review:\n  fail_on: low\n  debounce_ms: 100\ndaemon:\n  idle_timeout_s: 5\n",
+    )
     write(workspace / ".aigentflow" / "config.yaml", "review:\n  fail_on: medium\n")
     user = write(isolated_env / "user-config.yaml", "daemon:\n  idle_timeout_s: 50\n")
     env = {
@@ -77,7 +82,9 @@ def test_config_show_prints_every_value_with_its_layer(workspace: Path) -> None:
     assert result.returncode == 0, result.stderr
     rows = json.loads(result.stdout)
     assert rows["review.fail_on"] == {
-        "value": "critical", "layer": "project", "source": str(workspace / ".aigentflow" / "config.yaml")
+        "value": "critical",
+        "layer": "project",
+        "source": str(workspace / ".aigentflow" / "config.yaml"),
     }
     assert rows["review.debounce_ms"]["layer"] == "defaults"
     text = cli("config", "show", "--workspace", str(workspace)).stdout

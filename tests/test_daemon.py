@@ -14,11 +14,20 @@ import pytest
 from lsprotocol import types as lsp
 from mcp import Client
 from mcp.client.stdio import StdioServerParameters
-from pytest_lsp import LanguageClient, client_capabilities, make_test_lsp_client
+from pytest_lsp import client_capabilities, make_test_lsp_client
 
 from aigentflow.locations import DaemonPaths
 from aigentflow.remote import connect, control
-from tests.helpers import AIGENTFLOW, FAKE_AWS_KEY, PYTHON, async_wait_until, cli, start_daemon, stop_process, wait_until
+from tests.helpers import (
+    AIGENTFLOW,
+    FAKE_AWS_KEY,
+    PYTHON,
+    async_wait_until,
+    cli,
+    start_daemon,
+    stop_process,
+    wait_until,
+)
 
 
 @pytest.fixture
@@ -30,7 +39,11 @@ def daemon(workspace: Path) -> Iterator[subprocess.Popen[str]]:
 
 def mcp_over_stdio(root: Path) -> Client:
     """`aigentflow mcp` as an MCP host launches it: a stdio subprocess attached to the daemon."""
-    return Client(StdioServerParameters(command=PYTHON, args=[*AIGENTFLOW[1:], "mcp", "--workspace", str(root)], env=dict(os.environ)))
+    return Client(
+        StdioServerParameters(
+            command=PYTHON, args=[*AIGENTFLOW[1:], "mcp", "--workspace", str(root)], env=dict(os.environ)
+        )
+    )
 
 
 async def test_an_lsp_and_an_mcp_client_share_one_daemon_and_both_see_a_secret_written_to_disk(
@@ -44,12 +57,16 @@ async def test_an_lsp_and_an_mcp_client_share_one_daemon_and_both_see_a_secret_w
     await editor.start_io(*AIGENTFLOW, "lsp", "--workspace", str(workspace))
     try:
         await editor.initialize_session(
-            lsp.InitializeParams(capabilities=client_capabilities("visual-studio-code"), root_uri=workspace.as_uri())
+            lsp.InitializeParams(
+                capabilities=client_capabilities("visual-studio-code"), root_uri=workspace.as_uri()
+            )
         )
         # The editor has `other.py` open; `config.py` is not open anywhere.
         editor.text_document_did_open(
             lsp.DidOpenTextDocumentParams(
-                text_document=lsp.TextDocumentItem(uri=other.as_uri(), language_id="python", version=1, text="x = 1\n")
+                text_document=lsp.TextDocumentItem(
+                    uri=other.as_uri(), language_id="python", version=1, text="x = 1\n"
+                )
             )
         )
         async with mcp_over_stdio(workspace) as host:
@@ -77,7 +94,9 @@ async def test_an_lsp_and_an_mcp_client_share_one_daemon_and_both_see_a_secret_w
 
 def test_a_front_end_starts_the_daemon_when_none_runs_and_status_and_stop_work(workspace: Path) -> None:
     assert cli("status", "--workspace", str(workspace)).returncode == 1
-    request = json.dumps({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"capabilities": {}}}).encode()
+    request = json.dumps(
+        {"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"capabilities": {}}}
+    ).encode()
     with subprocess.Popen(
         [*AIGENTFLOW, "lsp", "--workspace", str(workspace)], stdin=subprocess.PIPE, stdout=subprocess.PIPE
     ) as front:
@@ -124,10 +143,20 @@ def test_a_client_that_vanishes_mid_request_does_not_disturb_the_others(
 ) -> None:
     (workspace / "a.py").write_text(f'KEY = "{FAKE_AWS_KEY}"\n')
     rude, _ = connect(workspace, "mcp")
-    hello = {"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
-        "protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "rude", "version": "0"}}}
+    hello = {
+        "jsonrpc": "2.0",
+        "id": 1,
+        "method": "initialize",
+        "params": {
+            "protocolVersion": "2025-06-18",
+            "capabilities": {},
+            "clientInfo": {"name": "rude", "version": "0"},
+        },
+    }
     rude.sendall(json.dumps(hello).encode() + b"\n")
-    rude.sendall(b'{"jsonrpc": "2.0", "id": 2, "method": "tools/call", "params": {"name": "scan_sec')  # cut off
+    rude.sendall(
+        b'{"jsonrpc": "2.0", "id": 2, "method": "tools/call", "params": {"name": "scan_sec'
+    )  # cut off
     rude.close()
     garbage, _ = connect(workspace, "lsp")
     garbage.sendall(b"Content-Length: 99999\r\n\r\n{")  # then gone
@@ -141,7 +170,9 @@ def test_a_client_that_vanishes_mid_request_does_not_disturb_the_others(
     assert control(workspace, "status")["ok"]
 
 
-async def test_malformed_mcp_lines_get_json_rpc_errors(workspace: Path, daemon: subprocess.Popen[str]) -> None:
+async def test_malformed_mcp_lines_get_json_rpc_errors(
+    workspace: Path, daemon: subprocess.Popen[str]
+) -> None:
     sock, _ = connect(workspace, "mcp")
     with sock:
         stream = sock.makefile("rwb")

@@ -16,7 +16,15 @@ def rel_walk(ws: Workspace, under: str | None = None) -> list[str]:
 
 
 def test_the_walk_honours_gitignore_nested_gitignore_and_aigentflow_ignore(workspace: Path) -> None:
-    for name in ("src/a.py", "src/gen/b.py", "build/out.js", "notes.log", "docs/x.md", "vendor/lib.py", "src/keep.log"):
+    for name in (
+        "src/a.py",
+        "src/gen/b.py",
+        "build/out.js",
+        "notes.log",
+        "docs/x.md",
+        "vendor/lib.py",
+        "src/keep.log",
+    ):
         (workspace / name).parent.mkdir(parents=True, exist_ok=True)
         (workspace / name).write_text("x\n")
     (workspace / ".git").mkdir()
@@ -38,7 +46,9 @@ def test_configured_ignore_patterns_apply_too(workspace: Path) -> None:
     assert rel_walk(ws) == ["main.py"]
 
 
-def test_paths_that_leave_the_workspace_are_refused_even_through_symlinks(workspace: Path, tmp_path: Path) -> None:
+def test_paths_that_leave_the_workspace_are_refused_even_through_symlinks(
+    workspace: Path, tmp_path: Path
+) -> None:
     secret = tmp_path / "outside.txt"
     secret.write_text("private\n")
     (workspace / "escape").symlink_to(secret)

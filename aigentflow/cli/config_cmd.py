@@ -14,9 +14,13 @@ HELP = "show the merged configuration or its JSON Schema"
 
 
 def add_arguments(parser: argparse.ArgumentParser, command: str) -> None:
-    parser.add_argument("action", choices=("show", "schema"))
+    parser.add_argument(
+        "action", choices=("show", "schema", "docs"), help="docs: the keys as a Markdown table"
+    )
     add_workspace_argument(parser)
-    parser.add_argument("--json", action="store_true", help="show: print JSON ({key: {value, layer, source}})")
+    parser.add_argument(
+        "--json", action="store_true", help="show: print JSON ({key: {value, layer, source}})"
+    )
 
 
 def _flatten(data: Any, prefix: str = "") -> dict[str, Any]:
@@ -32,6 +36,11 @@ def run(args: argparse.Namespace) -> int:
     from aigentflow.config import load_config
     from aigentflow.settings import Settings
 
+    if args.action == "docs":
+        from aigentflow.config_docs import settings_table
+
+        sys.stdout.write(settings_table())
+        return 0
     if args.action == "schema":
         sys.stdout.write(json.dumps(Settings.model_json_schema(), indent=2) + "\n")
         return 0

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import sys
@@ -29,12 +30,16 @@ HELP = "stdio front ends for editors (lsp) and MCP hosts (mcp)"
 def add_arguments(parser: argparse.ArgumentParser, command: str) -> None:
     add_workspace_argument(parser)
     parser.add_argument(
-        "--standalone", action="store_true", help="run the core in this process instead of attaching to the daemon"
+        "--standalone",
+        action="store_true",
+        help="run the core in this process instead of attaching to the daemon",
     )
     if command == "mcp":
         parser.add_argument("--http", action="store_true", help="serve MCP over streamable HTTP on 127.0.0.1")
     else:
-        parser.add_argument("--stdio", action="store_true", help="accepted for editors that pass it; stdio is the default")
+        parser.add_argument(
+            "--stdio", action="store_true", help="accepted for editors that pass it; stdio is the default"
+        )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -78,7 +83,9 @@ def root_from_initialize(message: bytes) -> Path | None:
     except (ValueError, AttributeError):
         return None
     folders = params.get("workspaceFolders") or []
-    uri = (folders[0].get("uri") if folders and isinstance(folders[0], dict) else None) or params.get("rootUri")
+    uri = (folders[0].get("uri") if folders and isinstance(folders[0], dict) else None) or params.get(
+        "rootUri"
+    )
     if isinstance(uri, str) and uri.startswith("file:"):
         return Path(unquote(urlparse(uri).path))
     root_path = params.get("rootPath")
@@ -131,14 +138,14 @@ def _run_mcp_http(args: argparse.Namespace) -> int:
         sys.stdout.write(json.dumps(info) + "\n")
         sys.stdout.flush()
         sys.stderr.write(
-            f"MCP over HTTP at {info['url']} (send 'Authorization: Bearer <token>', token in {info['token_file']})\n"
+            f"MCP over HTTP at {info['url']}: send 'Authorization: Bearer <token>',"
+            f" the token is in {info['token_file']}\n"
         )
-        done = threading.Event()
-        threading.Thread(target=lambda: (sys.stdin.read(), done.set()), daemon=True).start()
-        try:
-            done.wait()  # this connection keeps the daemon from idling out
-        except KeyboardInterrupt:
-            pass
+        # Hold this connection (it keeps the daemon from idling out) until stdin closes.
+        reader = threading.Thread(target=sys.stdin.read, daemon=True)
+        reader.start()
+        with contextlib.suppress(KeyboardInterrupt):
+            reader.join()
     return 0
 
 
@@ -176,7 +183,9 @@ async def _stdio_streams(preread: bytes) -> tuple[asyncio.StreamReader, asyncio.
     loop = asyncio.get_running_loop()
     reader = asyncio.StreamReader(limit=64 * 1024 * 1024)
     reader.feed_data(preread)
-    await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), os.fdopen(0, "rb", buffering=0))
+    await loop.connect_read_pipe(
+        lambda: asyncio.StreamReaderProtocol(reader), os.fdopen(0, "rb", buffering=0)
+    )
     transport, protocol = await loop.connect_write_pipe(
         asyncio.streams.FlowControlMixin, os.fdopen(1, "wb", buffering=0)
     )

@@ -34,7 +34,7 @@ def _finding(ls: AigentflowLanguageServer, args: tuple[Any, ...]) -> tuple[str, 
 def register(ls: AigentflowLanguageServer) -> None:
     @ls.command(commands.ADD_TO_BASELINE)
     def add_to_baseline(server: LanguageServer, *args: Any) -> dict[str, Any]:
-        uri, finding = _finding(ls, args)
+        _, finding = _finding(ls, args)
         added = ls.services.baseline.add([finding])
         ls.services.findings.invalidate_all()
         ls.session.refresh_open()
@@ -48,7 +48,9 @@ def register(ls: AigentflowLanguageServer) -> None:
             raise JsonRpcInvalidParams.of(ValueError("this file type cannot carry an allow comment"))
         from lsprotocol import types as lsp
 
-        result = await ls.workspace_apply_edit_async(lsp.ApplyWorkspaceEditParams(edit=edit, label="aigentflow: allow"))
+        result = await ls.workspace_apply_edit_async(
+            lsp.ApplyWorkspaceEditParams(edit=edit, label="aigentflow: allow")
+        )
         return {"applied": result.applied}
 
     @ls.command(commands.SERVER_STATUS)

@@ -38,7 +38,7 @@ class _Protocol(LanguageServerProtocol):
         if (user_handler := self.fm.features.get(lsp.EXIT)) is not None:
             yield user_handler, args, None
         if self.writer is not None:
-            self.writer.close()  # type: ignore[unused-awaitable]
+            self.writer.close()
 
 
 class AigentflowLanguageServer(LanguageServer):
@@ -57,7 +57,9 @@ def build_language_server(services: Services) -> AigentflowLanguageServer:
     return ls
 
 
-async def serve_connection(services: Services, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+async def serve_connection(
+    services: Services, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+) -> None:
     """Serve one editor over one byte stream until it disconnects."""
     ls = build_language_server(services)
     try:

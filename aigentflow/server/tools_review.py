@@ -9,16 +9,15 @@ from __future__ import annotations
 import anyio.to_thread
 from mcp.server.mcpserver import Context, MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
-from mcp_types import ToolAnnotations
 from pydantic import BaseModel, Field
 
 from aigentflow.errors import AigentflowError
 from aigentflow.review.findings import Finding, Severity
+from aigentflow.server.annotations import READ_ONLY
 from aigentflow.services import Services
 
 __all__ = ["FindingsResult", "collect_findings", "register"]
 
-_READ_ONLY = ToolAnnotations(readOnlyHint=True, destructiveHint=False, idempotentHint=True, openWorldHint=False)
 MAX_RESULTS = 1000
 
 
@@ -56,11 +55,13 @@ def collect_findings(
     found: list[Finding] = []
     skipped: list[SkippedFile] = []
     for file in files:
-        review = services.findings.get(file)
+        review = services.findings.get(str(file))
         if review.skipped:
             skipped.append(SkippedFile(path=review.path, reason=review.skipped))
         found.extend(
-            f for f in review.findings if f.rule_id.startswith(rule_prefix) and f.severity.at_least(min_severity)
+            f
+            for f in review.findings
+            if f.rule_id.startswith(rule_prefix) and f.severity.at_least(min_severity)
         )
     found.sort(key=lambda f: (-f.severity.rank, f.path, f.line, f.column))
     return FindingsResult(
@@ -75,7 +76,7 @@ def collect_findings(
 def register(mcp: MCPServer[Services]) -> None:
     from aigentflow.server.app import services_of
 
-    @mcp.tool(title="Scan for hardcoded secrets", annotations=_READ_ONLY)
+    @mcp.tool(title="Scan for hardcoded secrets", annotations=READ_ONLY)
     async def scan_secrets(ctx: Context[Services], path: str = ".", max_results: int = 100) -> FindingsResult:
         """Find hardcoded credentials (cloud keys, tokens, private keys, passwords) in a file or
         folder of the workspace. Secret values are shown redacted. `path` is relative to the
@@ -85,7 +86,7 @@ def register(mcp: MCPServer[Services]) -> None:
             lambda: collect_findings(services, path, max_results, rule_prefix="secrets.")
         )
 
-    @mcp.tool(title="Review files", annotations=_READ_ONLY)
+    @mcp.tool(title="Review files", annotations=READ_ONLY)
     async def review_files(
         ctx: Context[Services], path: str = ".", max_results: int = 100, min_severity: Severity = Severity.LOW
     ) -> FindingsResult:

@@ -41,8 +41,13 @@ class RawClient:
 
 async def test_each_malformed_message_gets_an_error_and_the_server_keeps_answering(workspace: Path) -> None:
     process = await asyncio.create_subprocess_exec(
-        *AIGENTFLOW, "lsp", "--standalone", "--workspace", str(workspace),
-        stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+        *AIGENTFLOW,
+        "lsp",
+        "--standalone",
+        "--workspace",
+        str(workspace),
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
     )
     client = RawClient(process)
     try:
@@ -64,7 +69,9 @@ async def test_each_malformed_message_gets_an_error_and_the_server_keeps_answeri
         reply = await client.receive()
         assert (reply["id"], reply["error"]["code"]) == (4, -32600)
 
-        client.send({"jsonrpc": "2.0", "id": 5, "method": "textDocument/codeAction", "params": {"bogus": True}})
+        client.send(
+            {"jsonrpc": "2.0", "id": 5, "method": "textDocument/codeAction", "params": {"bogus": True}}
+        )
         reply = await client.receive()
         assert (reply["id"], reply["error"]["code"]) == (5, -32602)
 

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import ast
 import json
-from collections.abc import Sequence
-from typing import Any
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 import pytest_lsp
@@ -25,7 +24,9 @@ SECRET_LINE = f'AWS_KEY = "{FAKE_AWS_KEY}"\n'
     config=ClientServerConfig(server_command=[*AIGENTFLOW, "lsp", "--standalone"]),
     params=["neovim@v0.11.0", "visual-studio-code"],
 )
-async def client(request: pytest.FixtureRequest, lsp_client: LanguageClient, workspace: Path) -> AsyncIterator[None]:
+async def client(
+    request: pytest.FixtureRequest, lsp_client: LanguageClient, workspace: Path
+) -> AsyncIterator[None]:
     # No --workspace: the front end must take the root from `initialize`.
     await lsp_client.initialize_session(
         lsp.InitializeParams(
@@ -74,7 +75,9 @@ def open_doc(client: LanguageClient, path: Path, text: str) -> str:
     path.write_text(text)
     uri = path.as_uri()
     client.text_document_did_open(
-        lsp.DidOpenTextDocumentParams(text_document=lsp.TextDocumentItem(uri=uri, language_id="python", version=1, text=text))
+        lsp.DidOpenTextDocumentParams(
+            text_document=lsp.TextDocumentItem(uri=uri, language_id="python", version=1, text=text)
+        )
     )
     return uri
 
@@ -88,7 +91,9 @@ def type_text(client: LanguageClient, uri: str, version: int, text: str) -> None
     )
 
 
-async def test_a_hardcoded_key_is_a_diagnostic_on_open_underlining_the_key(client: LanguageClient, workspace: Path) -> None:
+async def test_a_hardcoded_key_is_a_diagnostic_on_open_underlining_the_key(
+    client: LanguageClient, workspace: Path
+) -> None:
     uri = open_doc(client, workspace / "settings.py", "import os\n" + SECRET_LINE)
     [diagnostic] = await diagnostics_for(client, uri, expect=1)
     assert diagnostic.source == "aigentflow"
@@ -96,12 +101,15 @@ async def test_a_hardcoded_key_is_a_diagnostic_on_open_underlining_the_key(clien
     assert diagnostic.severity == lsp.DiagnosticSeverity.Error
     start = SECRET_LINE.index(FAKE_AWS_KEY)
     assert diagnostic.range == lsp.Range(
-        start=lsp.Position(line=1, character=start), end=lsp.Position(line=1, character=start + len(FAKE_AWS_KEY))
+        start=lsp.Position(line=1, character=start),
+        end=lsp.Position(line=1, character=start + len(FAKE_AWS_KEY)),
     )
     assert FAKE_AWS_KEY not in diagnostic.message
 
 
-async def test_typing_a_key_and_removing_it_updates_the_diagnostics(client: LanguageClient, workspace: Path) -> None:
+async def test_typing_a_key_and_removing_it_updates_the_diagnostics(
+    client: LanguageClient, workspace: Path
+) -> None:
     uri = open_doc(client, workspace / "app.py", "x = 1\n")
     assert await diagnostics_for(client, uri, expect=0) == []
     type_text(client, uri, 2, "x = 1\n" + SECRET_LINE)
@@ -134,7 +142,9 @@ async def test_the_suppress_action_inserts_an_allow_comment_that_silences_the_fi
     assert await diagnostics_for(client, uri, expect=0) == []
 
 
-async def test_the_baseline_action_records_the_finding_and_clears_it(client: LanguageClient, workspace: Path) -> None:
+async def test_the_baseline_action_records_the_finding_and_clears_it(
+    client: LanguageClient, workspace: Path
+) -> None:
     uri = open_doc(client, workspace / "keys.py", SECRET_LINE)
     [diagnostic] = await diagnostics_for(client, uri, expect=1)
     actions = await client.text_document_code_action_async(

@@ -29,7 +29,7 @@ def test_a_rule_can_be_disabled_or_given_another_severity() -> None:
 
 
 def test_an_unknown_rule_id_in_the_configuration_is_an_error() -> None:
-    with pytest.raises(ReviewError, match="secrets.aws-acess-key"):
+    with pytest.raises(ReviewError, match=r"secrets\.aws-acess-key"):
         engine({"secrets.aws-acess-key": RuleSettings(enabled=False)})
 
 

@@ -28,7 +28,9 @@ def project(workspace: Path) -> Path:
 
 async def test_standalone_stdio_serves_the_tools_in_process(project: Path) -> None:
     params = StdioServerParameters(
-        command=PYTHON, args=[*AIGENTFLOW[1:], "mcp", "--standalone", "--workspace", str(project)], env=dict(os.environ)
+        command=PYTHON,
+        args=[*AIGENTFLOW[1:], "mcp", "--standalone", "--workspace", str(project)],
+        env=dict(os.environ),
     )
     async with Client(params) as client:
         result = await client.call_tool("scan_secrets", {})
@@ -42,7 +44,10 @@ def http_endpoint(project: Path) -> Iterator[tuple[str, str]]:
     daemon = start_daemon(project)
     front = subprocess.Popen(
         [*AIGENTFLOW, "mcp", "--http", "--workspace", str(project)],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
     )
     try:
         assert front.stdout is not None
@@ -65,8 +70,16 @@ async def test_http_serves_mcp_on_loopback_to_a_client_with_the_token(http_endpo
 
 
 def _initialize(url: str, headers: dict[str, str]) -> httpx2.Response:
-    body = {"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
-        "protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "probe", "version": "0"}}}
+    body = {
+        "jsonrpc": "2.0",
+        "id": 1,
+        "method": "initialize",
+        "params": {
+            "protocolVersion": "2025-06-18",
+            "capabilities": {},
+            "clientInfo": {"name": "probe", "version": "0"},
+        },
+    }
     base = {"Content-Type": "application/json", "Accept": "application/json, text/event-stream"}
     return httpx2.post(url, json=body, headers={**base, **headers}, timeout=10)
 
@@ -94,23 +107,48 @@ def test_the_official_mcp_inspector_cli_lists_and_calls_the_tools(project: Path,
     assert NPX is not None
     prefix = tmp_path / "npm"
     install = subprocess.run(
-        ["npm", "install", "--prefix", str(prefix), "--no-audit", "--no-fund", "@modelcontextprotocol/inspector@0.17"],
-        capture_output=True, text=True, timeout=300,
+        [
+            "npm",
+            "install",
+            "--prefix",
+            str(prefix),
+            "--no-audit",
+            "--no-fund",
+            "@modelcontextprotocol/inspector@0.17",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert install.returncode == 0, install.stderr[-2000:]
     inspector = prefix / "node_modules" / ".bin" / "mcp-inspector"
     server = [*AIGENTFLOW, "mcp", "--workspace", str(project)]
     listed = subprocess.run(
         [str(inspector), "--cli", *server, "--method", "tools/list"],
-        capture_output=True, text=True, timeout=120, env=dict(os.environ),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=dict(os.environ),
     )
     assert listed.returncode == 0, listed.stderr[-2000:]
     names = {tool["name"] for tool in json.loads(listed.stdout)["tools"]}
     assert {"scan_secrets", "review_files"} <= names
     called = subprocess.run(
-        [str(inspector), "--cli", *server, "--method", "tools/call", "--tool-name", "scan_secrets",
-         "--tool-arg", "path=deploy.py"],
-        capture_output=True, text=True, timeout=120, env=dict(os.environ),
+        [
+            str(inspector),
+            "--cli",
+            *server,
+            "--method",
+            "tools/call",
+            "--tool-name",
+            "scan_secrets",
+            "--tool-arg",
+            "path=deploy.py",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=dict(os.environ),
     )
     assert called.returncode == 0, called.stderr[-2000:]
     assert "secrets.aws-access-key" in called.stdout and FAKE_AWS_KEY not in called.stdout
