@@ -9,6 +9,7 @@ from pygls.lsp.server import LanguageServer
 
 from aigentflow.lsp import commands
 from aigentflow.lsp.code_actions import suppress_edit_for
+from aigentflow.lsp.errors import request_failed_on_error
 from aigentflow.review.findings import Finding
 
 if TYPE_CHECKING:
@@ -35,7 +36,8 @@ def register(ls: AigentflowLanguageServer) -> None:
     @ls.command(commands.ADD_TO_BASELINE)
     def add_to_baseline(server: LanguageServer, *args: Any) -> dict[str, Any]:
         _, finding = _finding(ls, args)
-        added = ls.services.baseline.add([finding])
+        with request_failed_on_error():
+            added = ls.services.baseline.add([finding])
         ls.services.findings.invalidate_all()
         ls.session.refresh_open()
         return {"added": added, "fingerprint": finding.fingerprint}

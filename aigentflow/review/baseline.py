@@ -105,22 +105,29 @@ class Baseline:
             if self.error:
                 raise ReviewError(self.error)
             now = datetime.now(UTC).isoformat(timespec="seconds")
-            added = 0
+            entries = dict(self._entries)
             for finding in findings:
-                if finding.fingerprint in self._entries:
-                    continue
-                self._entries[finding.fingerprint] = BaselineEntry(
-                    fingerprint=finding.fingerprint,
-                    rule_id=finding.rule_id,
-                    path=finding.path,
-                    line=finding.line,
-                    added_at=now,
+                entries.setdefault(
+                    finding.fingerprint,
+                    BaselineEntry(
+                        fingerprint=finding.fingerprint,
+                        rule_id=finding.rule_id,
+                        path=finding.path,
+                        line=finding.line,
+                        added_at=now,
+                    ),
                 )
-                added += 1
+            added = len(entries) - len(self._entries)
             if added:
-                ordered = sorted(self._entries.values(), key=lambda e: (e.path, e.line, e.rule_id))
+                ordered = sorted(entries.values(), key=lambda e: (e.path, e.line, e.rule_id))
                 body = _BaselineFile(findings=ordered).model_dump(mode="json")
-                atomic_write(self.path, json.dumps(body, indent=2) + "\n")
+                try:
+                    atomic_write(self.path, json.dumps(body, indent=2) + "\n")
+                except OSError as exc:  # disk full, quota, read-only: the old file stays intact
+                    raise ReviewError(
+                        f"cannot write {self.path}: {exc.strerror or exc}; the baseline was not changed"
+                    ) from exc
+                self._entries = entries
                 self._stamp = self._current_stamp()
             return added
 
