@@ -35,6 +35,7 @@ __all__ = [
     "claude_desktop_config_path",
     "claude_desktop_entry",
     "find_aigentflow_executable",
+    "parse_claude_mcp_get",
     "run_claude_code_setup",
     "setup_claude_desktop",
 ]
@@ -241,6 +242,30 @@ def claude_code_argv(
     ]
 
 
+_SCOPE_WORDS: dict[str, ClaudeCodeScope] = {"local": "local", "project": "project", "user": "user"}
+
+
+def parse_claude_mcp_get(stdout: str) -> tuple[ClaudeCodeScope | None, list[str]] | None:
+    """(scope, launch argv) from `claude mcp get <name>` output, None when it names no command.
+
+    The CLI prints `Scope: Local config (…)`, `Command: <exe>` and `Args: <a b c>` lines.
+    Arguments are split on spaces, as the CLI joins them with spaces.
+    """
+    scope: ClaudeCodeScope | None = None
+    command: str | None = None
+    args: list[str] = []
+    for raw in stdout.splitlines():
+        key, _, value = raw.strip().partition(":")
+        value = value.strip()
+        if key == "Scope":
+            scope = _SCOPE_WORDS.get(value.split(" ", 1)[0].lower())
+        elif key == "Command":
+            command = value
+        elif key == "Args":
+            args = value.split()
+    return None if not command else (scope, [command, *args])
+
+
 def run_claude_code_setup(
     workspace: Path,
     *,
@@ -253,24 +278,31 @@ def run_claude_code_setup(
     """Register the server with Claude Code; returns False when it already was, unchanged.
 
     Runs the `claude` CLI without a shell, from `workspace` (local and project scopes are tied
-    to the directory). An entry of the same name that launches something else is removed and
-    added again. Raises ConfigError when the CLI is missing or fails, with its message.
+    to the directory). An entry of the same name that launches something else, or lives in
+    another scope, is removed and added again. Raises ConfigError when the CLI is missing or
+    fails, with its message.
     """
     argv = claude_code_argv(
         workspace, scope=scope, executable=executable, claude=claude, server_name=server_name
     )
+    wanted = argv[argv.index("--") + 1 :]
     cwd = workspace.resolve()
     existing = _run_claude([claude, "mcp", "get", server_name], cwd, timeout_s, check=False)
-    if existing.returncode == 0:
-        wanted = " ".join(argv[argv.index("--") + 1 :])
-        if wanted in existing.stdout:
+    if existing.returncode == 0 and (registered := parse_claude_mcp_get(existing.stdout)) is not None:
+        registered_scope, launch = registered
+        if launch == wanted and registered_scope in (scope, None):
             return False
-        _run_claude([claude, "mcp", "remove", server_name, "--scope", scope], cwd, timeout_s, check=True)
+        remove = [claude, "mcp", "remove", server_name]
+        if registered_scope is not None:
+            remove += ["--scope", registered_scope]
+        _run_claude(remove, cwd, timeout_s, check=True)
     _run_claude(argv, cwd, timeout_s, check=True)
     return True
 
 
-def _run_claude(argv: list[str], cwd: Path, timeout_s: float, *, check: bool) -> subprocess.CompletedProcess[str]:
+def _run_claude(
+    argv: list[str], cwd: Path, timeout_s: float, *, check: bool
+) -> subprocess.CompletedProcess[str]:
     try:
         result = subprocess.run(
             argv, cwd=cwd, capture_output=True, text=True, timeout=timeout_s, check=False, shell=False
