@@ -89,6 +89,17 @@ def load_config(workspace: Path | None, environ: Mapping[str, str] | None = None
     return LoadedConfig(settings=settings, layers=layers, origins=origins)
 
 
+def deep_merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
+    """`base` with `override` merged in, key by key (nested mappings merge; other values replace)."""
+    merged = {key: _plain(value) for key, value in base.items()}
+    for key, value in override.items():
+        if isinstance(value, Mapping) and isinstance(merged.get(key), dict):
+            merged[key] = deep_merge(merged[key], value)
+        else:
+            merged[key] = _plain(value)
+    return merged
+
+
 def _file_layer(name: str, path: Path) -> list[Layer]:
     try:
         raw = path.read_text(encoding="utf-8")

@@ -15,6 +15,12 @@ __all__ = ["register"]
 
 
 def register(ls: AigentflowLanguageServer) -> None:
+    @ls.feature(lsp.INITIALIZE)
+    def initialize(ls: AigentflowLanguageServer, params: lsp.InitializeParams) -> None:
+        warning = ls.session.apply_client_settings(params.initialization_options)
+        if warning:
+            ls.window_show_message(lsp.ShowMessageParams(type=lsp.MessageType.Warning, message=warning))
+
     @ls.feature(lsp.INITIALIZED)
     def initialized(ls: AigentflowLanguageServer, params: lsp.InitializedParams) -> None:
         ls.session.configure(ls.client_capabilities)
@@ -29,7 +35,7 @@ def register(ls: AigentflowLanguageServer) -> None:
     @ls.feature(lsp.TEXT_DOCUMENT_DID_CHANGE)
     def did_change(ls: AigentflowLanguageServer, params: lsp.DidChangeTextDocumentParams) -> None:
         if not ls.session.pull:
-            ls.session.schedule(params.text_document.uri, ls.services.settings.review.debounce_ms / 1000)
+            ls.session.schedule(params.text_document.uri, ls.session.review_settings.debounce_ms / 1000)
 
     @ls.feature(lsp.TEXT_DOCUMENT_DID_SAVE)
     def did_save(ls: AigentflowLanguageServer, params: lsp.DidSaveTextDocumentParams) -> None:
@@ -44,7 +50,9 @@ def register(ls: AigentflowLanguageServer) -> None:
         lsp.TEXT_DOCUMENT_DIAGNOSTIC,
         lsp.DiagnosticOptions(identifier=SOURCE, inter_file_dependencies=False, workspace_diagnostics=False),
     )
-    def pull(ls: AigentflowLanguageServer, params: lsp.DocumentDiagnosticParams) -> lsp.DocumentDiagnosticReport:
+    def pull(
+        ls: AigentflowLanguageServer, params: lsp.DocumentDiagnosticParams
+    ) -> lsp.DocumentDiagnosticReport:
         uri = params.text_document.uri
         items = ls.session.diagnostics(uri, ls.session.findings(uri))
         return lsp.RelatedFullDocumentDiagnosticReport(items=items)

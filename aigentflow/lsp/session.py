@@ -5,16 +5,20 @@ from __future__ import annotations
 import asyncio
 import logging
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types as lsp
+from pydantic import ValidationError
 from pygls.uris import from_fs_path, to_fs_path
 
-from aigentflow.errors import WorkspaceError
+from aigentflow.compose import build_review_engine
+from aigentflow.config import deep_merge
+from aigentflow.errors import AigentflowError, WorkspaceError
 from aigentflow.events import FindingsChanged
 from aigentflow.lsp.convert import to_diagnostic
 from aigentflow.review.findings import Finding
 from aigentflow.services import Services
+from aigentflow.settings import ReviewSettings
 
 if TYPE_CHECKING:
     from aigentflow.lsp.server import AigentflowLanguageServer
@@ -31,6 +35,9 @@ class LspSession:
         self.ls = ls
         self.services = services
         self.pull = False
+        # The review this connection sees: the daemon's, or one with the editor's settings layered on.
+        self.review_settings = services.settings.review
+        self.engine = services.review
         self._pending: dict[str, asyncio.Task[None]] = {}
         self._unsubscribe = services.bus.subscribe("findings.changed", self._on_findings_changed)
 
@@ -39,6 +46,36 @@ class LspSession:
     def configure(self, capabilities: lsp.ClientCapabilities) -> None:
         text = capabilities.text_document
         self.pull = bool(text and text.diagnostic)
+
+    def apply_client_settings(self, options: Any) -> str | None:
+        """Layer the editor's `initializationOptions.settings.review` over the workspace's.
+
+        Returns a warning for the user when the settings are invalid (the workspace's apply).
+        Only the `review` section is per connection; other sections belong to the daemon.
+        """
+        settings = options.get("settings") if isinstance(options, dict) else None
+        if not isinstance(settings, dict) or not settings:
+            return None
+        ignored = sorted(key for key in settings if key != "review")
+        override = settings.get("review") or {}
+        if not isinstance(override, dict):
+            return "aigentflow: editor setting 'review' must be an object; using the workspace's"
+        merged = deep_merge(self.services.settings.review.model_dump(mode="json"), override)
+        try:
+            review = ReviewSettings.model_validate(merged)
+            self.engine = build_review_engine(review, self.services.baseline)
+        except (ValidationError, AigentflowError) as exc:
+            reason = str(exc).splitlines()[0] if isinstance(exc, AigentflowError) else _first_error(exc)
+            return f"aigentflow: ignoring the editor's review settings ({reason})"
+        self.review_settings = review
+        if ignored:
+            logger.info("editor settings for %s are daemon-wide and were not applied", ", ".join(ignored))
+        return None
+
+    @property
+    def custom(self) -> bool:
+        """Whether this connection reviews with settings of its own."""
+        return self.engine is not self.services.review
 
     def close(self) -> None:
         self._unsubscribe()
@@ -63,7 +100,9 @@ class LspSession:
         """Findings for the editor's current text of a document (disk text if it is not open)."""
         if self.is_open(uri):
             doc = self.ls.workspace.get_text_document(uri)
-            return self.services.review.check_text(self.relpath(uri), doc.source)
+            return self.engine.check_text(self.relpath(uri), doc.source)
+        if self.custom:
+            return self.engine.check_file(self.services.workspace, self.relpath(uri)).findings
         return self.services.findings.get(self.relpath(uri)).findings
 
     def diagnostics(self, uri: str, findings: list[Finding]) -> list[lsp.Diagnostic]:
@@ -124,5 +163,9 @@ class LspSession:
             else:
                 self.publish(uri)
             return
-        review = self.services.findings.get(event.path)
-        self.publish(uri, review.findings)
+        self.publish(uri, None if self.custom else self.services.findings.get(event.path).findings)
+
+
+def _first_error(exc: ValidationError) -> str:
+    error = exc.errors()[0]
+    return f"review.{'.'.join(str(p) for p in error['loc'])}: {error['msg']}"
