@@ -3,11 +3,9 @@
 
 from __future__ import annotations
 
-import ast
 import json
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 import pytest_lsp
@@ -15,7 +13,8 @@ from lsprotocol import types as lsp
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 
 from aigentflow.lsp import commands
-from tests.helpers import AIGENTFLOW, FAKE_AWS_KEY, async_wait_until
+from tests.helpers import AIGENTFLOW, FAKE_AWS_KEY
+from tests.lsp.editing import baseline_command, code_actions_for, diagnostics_for, open_doc, type_text
 
 SECRET_LINE = f'AWS_KEY = "{FAKE_AWS_KEY}"\n'
 
@@ -37,58 +36,6 @@ async def client(
     )
     yield
     await lsp_client.shutdown_session()
-
-
-def pulls(client: LanguageClient) -> bool:
-    caps = client.capabilities
-    return bool(caps and caps.text_document and caps.text_document.diagnostic)
-
-
-async def diagnostics_for(client: LanguageClient, uri: str, *, expect: int) -> list[lsp.Diagnostic]:
-    """Current diagnostics of `uri`: pulled, or waited for until `expect` of them are pushed."""
-    if pulls(client):
-        report = await client.text_document_diagnostic_async(
-            lsp.DocumentDiagnosticParams(text_document=lsp.TextDocumentIdentifier(uri=uri))
-        )
-        assert isinstance(report, lsp.RelatedFullDocumentDiagnosticReport)
-        return list(report.items)
-    await async_wait_until(lambda: len(client.diagnostics.get(uri, [])) == expect)
-    return list(client.diagnostics.get(uri, []))
-
-
-def baseline_command(actions: Sequence[lsp.Command | lsp.CodeAction]) -> dict[str, Any]:
-    """The command of the "Add … to the baseline" code action.
-
-    lsprotocol's client-side hook turns any code action that has a `command` into a `Command`
-    (and stringifies the nested command): undo that here. VS Code and Neovim decide by the
-    type of `command`, as the specification says, and read the action as sent.
-    """
-    [action] = [a for a in actions if "baseline" in a.title]
-    if isinstance(action, lsp.CodeAction):
-        assert action.command is not None
-        return {"command": action.command.command, "arguments": action.command.arguments}
-    parsed: dict[str, Any] = ast.literal_eval(action.command)
-    return parsed
-
-
-def open_doc(client: LanguageClient, path: Path, text: str) -> str:
-    path.write_text(text)
-    uri = path.as_uri()
-    client.text_document_did_open(
-        lsp.DidOpenTextDocumentParams(
-            text_document=lsp.TextDocumentItem(uri=uri, language_id="python", version=1, text=text)
-        )
-    )
-    return uri
-
-
-def type_text(client: LanguageClient, uri: str, version: int, text: str) -> None:
-    client.text_document_did_change(
-        lsp.DidChangeTextDocumentParams(
-            text_document=lsp.VersionedTextDocumentIdentifier(uri=uri, version=version),
-            content_changes=[lsp.TextDocumentContentChangeWholeDocument(text=text)],
-        )
-    )
 
 
 async def test_a_hardcoded_key_is_a_diagnostic_on_open_underlining_the_key(
@@ -123,14 +70,7 @@ async def test_the_suppress_action_inserts_an_allow_comment_that_silences_the_fi
 ) -> None:
     uri = open_doc(client, workspace / "conf.py", SECRET_LINE)
     [diagnostic] = await diagnostics_for(client, uri, expect=1)
-    actions = await client.text_document_code_action_async(
-        lsp.CodeActionParams(
-            text_document=lsp.TextDocumentIdentifier(uri=uri),
-            range=diagnostic.range,
-            context=lsp.CodeActionContext(diagnostics=[diagnostic]),
-        )
-    )
-    assert actions is not None
+    actions = await code_actions_for(client, uri, diagnostic)
     titles = [a.title for a in actions]
     suppress = next(a for a in actions if isinstance(a, lsp.CodeAction) and "aigentflow: allow" in a.title)
     assert any("baseline" in t for t in titles)
@@ -147,14 +87,7 @@ async def test_the_baseline_action_records_the_finding_and_clears_it(
 ) -> None:
     uri = open_doc(client, workspace / "keys.py", SECRET_LINE)
     [diagnostic] = await diagnostics_for(client, uri, expect=1)
-    actions = await client.text_document_code_action_async(
-        lsp.CodeActionParams(
-            text_document=lsp.TextDocumentIdentifier(uri=uri),
-            range=diagnostic.range,
-            context=lsp.CodeActionContext(diagnostics=[diagnostic]),
-        )
-    )
-    assert actions is not None
+    actions = await code_actions_for(client, uri, diagnostic)
     command = baseline_command(actions)
     assert command["command"] == commands.ADD_TO_BASELINE
     result = await client.workspace_execute_command_async(
