@@ -28,9 +28,11 @@ class _Section(BaseModel):
 
 class ProviderSettings(_Section):
     kind: ProviderKind
-    base_url: str | None = Field(None, description="Endpoint override (local servers, proxies).")
-    api_key_env: str | None = Field(None, description="Environment variable holding the API key.")
-    timeout_s: float | None = Field(None, gt=0, description="Per-call timeout; defaults to llm.timeout_s.")
+    base_url: str | None = Field(default=None, description="Endpoint override (local servers, proxies).")
+    api_key_env: str | None = Field(default=None, description="Environment variable holding the API key.")
+    timeout_s: float | None = Field(
+        default=None, gt=0, description="Per-call timeout; defaults to llm.timeout_s."
+    )
 
 
 class ModelRef(_Section):
@@ -39,10 +41,14 @@ class ModelRef(_Section):
 
 
 class RetrySettings(_Section):
-    max_attempts: int = Field(4, ge=1, le=10, description="Attempts per provider, the first included.")
-    base_delay_s: float = Field(0.5, ge=0, description="First backoff delay; doubles each retry.")
-    max_delay_s: float = Field(20.0, ge=0, description="Cap on one backoff delay (retry-after included).")
-    jitter: float = Field(0.3, ge=0, le=1, description="Random spread of a delay, as a fraction (±).")
+    max_attempts: int = Field(
+        default=4, ge=1, le=10, description="Attempts per provider, the first included."
+    )
+    base_delay_s: float = Field(default=0.5, ge=0, description="First backoff delay; doubles each retry.")
+    max_delay_s: float = Field(
+        default=20.0, ge=0, description="Cap on one backoff delay (retry-after included)."
+    )
+    jitter: float = Field(default=0.3, ge=0, le=1, description="Random spread of a delay, as a fraction (±).")
 
 
 class ModelPrice(_Section):
@@ -50,16 +56,22 @@ class ModelPrice(_Section):
 
     input: float = Field(ge=0)
     output: float = Field(ge=0)
-    cache_read: float | None = Field(None, ge=0, description="Defaults to 10 % of input.")
-    cache_write: float | None = Field(None, ge=0, description="Defaults to 125 % of input.")
+    cache_read: float | None = Field(default=None, ge=0, description="Defaults to 10 % of input.")
+    cache_write: float | None = Field(default=None, ge=0, description="Defaults to 125 % of input.")
 
 
 class BudgetSettings(_Section):
-    task_usd: float | None = Field(2.0, ge=0, description="Hard stop per task (None: no limit).")
-    project_usd: float | None = Field(50.0, ge=0, description="Hard stop for the project (None: no limit).")
-    warn_fraction: float = Field(0.8, gt=0, le=1, description="Warn once spend passes this share of a budget.")
+    task_usd: float | None = Field(default=2.0, ge=0, description="Hard stop per task (None: no limit).")
+    project_usd: float | None = Field(
+        default=50.0, ge=0, description="Hard stop for the project (None: no limit)."
+    )
+    warn_fraction: float = Field(
+        default=0.8, gt=0, le=1, description="Warn once spend passes this share of a budget."
+    )
     reserve_usd: float = Field(
-        0.0, ge=0, description="Extra headroom a call must leave; the estimate of the call itself is added."
+        default=0.0,
+        ge=0,
+        description="Extra headroom a call must leave; the estimate of the call itself is added.",
     )
 
 
@@ -79,7 +91,7 @@ def _default_tiers() -> dict[str, list[ModelRef]]:
             ModelRef(provider="sampling", model="host"),
         ],
         "strong": [
-            ModelRef(provider="anthropic", model="claude-sonnet-4-5"),
+            ModelRef(provider="anthropic", model="claude-sonnet-4-6"),
             ModelRef(provider="sampling", model="host"),
         ],
     }
@@ -88,7 +100,9 @@ def _default_tiers() -> dict[str, list[ModelRef]]:
 def _default_prices() -> dict[str, ModelPrice]:
     return {
         "claude-haiku-4-5": ModelPrice(input=1.0, output=5.0),
+        "claude-sonnet-4-6": ModelPrice(input=3.0, output=15.0),
         "claude-sonnet-4-5": ModelPrice(input=3.0, output=15.0),
+        "claude-opus-4-6": ModelPrice(input=5.0, output=25.0),
         "claude-opus-4-5": ModelPrice(input=5.0, output=25.0),
         "gpt-4o-mini": ModelPrice(input=0.15, output=0.6),
         "gpt-4o": ModelPrice(input=2.5, output=10.0),
@@ -114,13 +128,17 @@ class LlmSettings(_Section):
         description="Purpose → tier; unknown purposes use default_tier.",
     )
     default_tier: str = "strong"
-    timeout_s: float = Field(120.0, gt=0, description="Per-call timeout.")
-    max_output_tokens: int = Field(4096, gt=0)
+    timeout_s: float = Field(default=120.0, gt=0, description="Per-call timeout.")
+    max_output_tokens: int = Field(default=4096, gt=0)
     retry: RetrySettings = Field(default_factory=RetrySettings)
     prices: dict[str, ModelPrice] = Field(default_factory=_default_prices)
     budget: BudgetSettings = Field(default_factory=BudgetSettings)
-    redact: bool = Field(True, description="Replace secrets and personal data before anything is sent.")
-    screen_injection: bool = Field(True, description="Fence and report instruction-like non-user content.")
+    redact: bool = Field(
+        default=True, description="Replace secrets and personal data before anything is sent."
+    )
+    screen_injection: bool = Field(
+        default=True, description="Fence and report instruction-like non-user content."
+    )
 
     @model_validator(mode="after")
     def _tiers_name_known_providers(self) -> LlmSettings:

@@ -46,7 +46,17 @@ class GuardEventLog:
                 tx.execute(
                     "INSERT INTO guard_events (ts, kind, action, direction, rule, source, detail,"
                     " correlation_id, task_id) VALUES (?,?,?,?,?,?,?,?,?)",
-                    (r.ts, r.kind, r.action, r.direction, r.rule, r.source, r.detail, r.correlation_id, r.task_id),
+                    (
+                        r.ts,
+                        r.kind,
+                        r.action,
+                        r.direction,
+                        r.rule,
+                        r.source,
+                        r.detail,
+                        r.correlation_id,
+                        r.task_id,
+                    ),
                 )
 
     def events(self, correlation_id: str | None = None, limit: int = 500) -> list[GuardRecord]:

@@ -30,49 +30,66 @@ class StateStoreError(AigentflowError):
 
 
 class StateStore:
-    """A thread-safe handle on the state database; one per daemon (the composition root)."""
+    """A thread-safe handle on the state database; one per daemon (the composition root).
 
-    def __init__(self, connection: sqlite3.Connection, path: Path | None) -> None:
+    A store made with `deferred()` opens (and migrates) its file on first use, so commands
+    that never touch the state do not create it.
+    """
+
+    def __init__(
+        self,
+        connection: sqlite3.Connection | None,
+        path: Path | None,
+        migrations: Sequence[Migration] = MIGRATIONS,
+    ) -> None:
         self._db = connection
         self._lock = threading.RLock()
+        self._migrations = list(migrations)
         self.path = path
 
     @classmethod
-    def for_workspace(cls, root: Path) -> StateStore:
-        """Open (creating and migrating) `<root>/.aigentflow/state.db`."""
-        return cls.open(root / STATE_DB)
+    def for_workspace(cls, root: Path, *, deferred: bool = False) -> StateStore:
+        """Open (creating and migrating) `<root>/.aigentflow/state.db`; on first use if `deferred`."""
+        return cls.deferred(root / STATE_DB) if deferred else cls.open(root / STATE_DB)
+
+    @classmethod
+    def deferred(cls, path: Path, migrations: Sequence[Migration] = MIGRATIONS) -> StateStore:
+        """A store whose file is opened and migrated by its first query or write."""
+        return cls(None, Path(path), migrations)
 
     @classmethod
     def open(cls, path: Path | str, migrations: Sequence[Migration] = MIGRATIONS) -> StateStore:
         """Open a database file (or ":memory:"), enable WAL and apply pending migrations."""
         file = None if str(path) == ":memory:" else Path(path)
-        try:
-            if file is not None:
-                file.parent.mkdir(parents=True, exist_ok=True)
-            db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None, timeout=10.0)
-        except (OSError, sqlite3.Error) as exc:
-            raise StateStoreError(f"{path}: cannot open the state database ({exc})") from None
-        db.row_factory = sqlite3.Row
-        db.execute("PRAGMA journal_mode=WAL")
-        db.execute("PRAGMA synchronous=NORMAL")
-        db.execute("PRAGMA foreign_keys=ON")
-        store = cls(db, file)
-        store._migrate(migrations)
+        store = cls(_connect(str(path), file), file, migrations)
+        store._migrate()
         return store
+
+    def _conn(self) -> sqlite3.Connection:
+        if self._db is None:
+            self._db = _connect(str(self.path), self.path)
+            try:
+                self._migrate()
+            except BaseException:
+                self._db.close()
+                self._db = None
+                raise
+        return self._db
 
     @property
     def schema_version(self) -> int:
-        row = self._db.execute("PRAGMA user_version").fetchone()
+        with self._lock:
+            row = self._conn().execute("PRAGMA user_version").fetchone()
         return int(row[0])
 
-    def _migrate(self, migrations: Sequence[Migration]) -> None:
+    def _migrate(self) -> None:
         current = self.schema_version
-        known = max((m.version for m in migrations), default=0)
+        known = max((m.version for m in self._migrations), default=0)
         if current > known:
             raise StateStoreError(
                 f"{self.path}: schema version {current} is newer than this Aigentflow ({known}); upgrade it"
             )
-        for migration in sorted(migrations, key=lambda m: m.version):
+        for migration in sorted(self._migrations, key=lambda m: m.version):
             if migration.version <= current:
                 continue
             with self.transaction() as db:
@@ -83,13 +100,14 @@ class StateStore:
     def transaction(self) -> Iterator[_Tx]:
         """Run statements atomically: committed on normal exit, rolled back on an exception."""
         with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
+            db = self._conn()
+            db.execute("BEGIN IMMEDIATE")
             try:
-                yield _Tx(self._db)
+                yield _Tx(db)
             except BaseException:
-                self._db.execute("ROLLBACK")
+                db.execute("ROLLBACK")
                 raise
-            self._db.execute("COMMIT")
+            db.execute("COMMIT")
 
     def execute(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> int:
         """Run one write statement in its own transaction; returns the last row id."""
@@ -99,11 +117,27 @@ class StateStore:
     def query(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[sqlite3.Row]:
         """Run one read statement and return every row."""
         with self._lock:
-            return list(self._db.execute(sql, params).fetchall())
+            return list(self._conn().execute(sql, params).fetchall())
 
     def close(self) -> None:
         with self._lock:
-            self._db.close()
+            if self._db is not None:
+                self._db.close()
+                self._db = None
+
+
+def _connect(target: str, file: Path | None) -> sqlite3.Connection:
+    try:
+        if file is not None:
+            file.parent.mkdir(parents=True, exist_ok=True)
+        db = sqlite3.connect(target, check_same_thread=False, isolation_level=None, timeout=10.0)
+    except (OSError, sqlite3.Error) as exc:
+        raise StateStoreError(f"{target}: cannot open the state database ({exc})") from None
+    db.row_factory = sqlite3.Row
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA synchronous=NORMAL")
+    db.execute("PRAGMA foreign_keys=ON")
+    return db
 
 
 class _Tx:
