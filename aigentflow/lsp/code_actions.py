@@ -27,7 +27,9 @@ def suppress_edit_for(ls: AigentflowLanguageServer, uri: str, finding: Finding) 
     return lsp.WorkspaceEdit(changes={uri: [to_lsp_edit(edit, doc.lines, doc)]})
 
 
-def _actions_for(ls: AigentflowLanguageServer, uri: str, diagnostic: lsp.Diagnostic, finding: Finding) -> list[lsp.CodeAction]:
+def _actions_for(
+    ls: AigentflowLanguageServer, uri: str, diagnostic: lsp.Diagnostic, finding: Finding
+) -> list[lsp.CodeAction]:
     doc = ls.workspace.get_text_document(uri)
     actions = [
         lsp.CodeAction(
@@ -55,7 +57,9 @@ def _actions_for(ls: AigentflowLanguageServer, uri: str, diagnostic: lsp.Diagnos
             kind=lsp.CodeActionKind.QuickFix,
             diagnostics=[diagnostic],
             command=lsp.Command(
-                title="Add to baseline", command=commands.ADD_TO_BASELINE, arguments=[uri, finding.fingerprint]
+                title="Add to baseline",
+                command=commands.ADD_TO_BASELINE,
+                arguments=[uri, finding.fingerprint],
             ),
         )
     )

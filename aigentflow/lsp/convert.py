@@ -23,7 +23,9 @@ _SEVERITY = {
 }
 
 
-def to_range(lines: Sequence[str], doc: TextDocument | None, line: int, col: int, end_line: int, end_col: int) -> lsp.Range:
+def to_range(
+    lines: Sequence[str], doc: TextDocument | None, line: int, col: int, end_line: int, end_col: int
+) -> lsp.Range:
     """1-based code-point span → 0-based range in the client's position encoding."""
     start = lsp.Position(line=max(line - 1, 0), character=max(col - 1, 0))
     end = lsp.Position(line=max(end_line - 1, 0), character=max(end_col - 1, 0))
@@ -35,16 +37,22 @@ def to_range(lines: Sequence[str], doc: TextDocument | None, line: int, col: int
     )
 
 
-def to_diagnostic(finding: Finding, lines: Sequence[str], doc: TextDocument | None, root: str) -> lsp.Diagnostic:
+def to_diagnostic(
+    finding: Finding, lines: Sequence[str], doc: TextDocument | None, root: str
+) -> lsp.Diagnostic:
     related = [
         lsp.DiagnosticRelatedInformation(
             location=lsp.Location(
                 uri=from_fs_path(f"{root}/{rel.path}") or "",
-                range=to_range(lines, doc, rel.line, rel.column, rel.end_line or rel.line, rel.end_column or 1)
+                range=to_range(
+                    lines, doc, rel.line, rel.column, rel.end_line or rel.line, rel.end_column or 1
+                )
                 if rel.path == finding.path
                 else lsp.Range(
                     start=lsp.Position(line=rel.line - 1, character=rel.column - 1),
-                    end=lsp.Position(line=(rel.end_line or rel.line) - 1, character=(rel.end_column or 1) - 1),
+                    end=lsp.Position(
+                        line=(rel.end_line or rel.line) - 1, character=(rel.end_column or 1) - 1
+                    ),
                 ),
             ),
             message=rel.message,
@@ -56,7 +64,9 @@ def to_diagnostic(finding: Finding, lines: Sequence[str], doc: TextDocument | No
         message=finding.message + (f"\nFix: {finding.fix_hint}" if finding.fix_hint else ""),
         severity=_SEVERITY[finding.severity],
         code=finding.rule_id,
-        code_description=lsp.CodeDescription(href=f"https://cwe.mitre.org/data/definitions/{finding.cwe}.html")
+        code_description=lsp.CodeDescription(
+            href=f"https://cwe.mitre.org/data/definitions/{finding.cwe}.html"
+        )
         if finding.cwe
         else None,
         source=SOURCE,
@@ -67,5 +77,6 @@ def to_diagnostic(finding: Finding, lines: Sequence[str], doc: TextDocument | No
 
 def to_lsp_edit(edit: TextEdit, lines: Sequence[str], doc: TextDocument | None) -> lsp.TextEdit:
     return lsp.TextEdit(
-        range=to_range(lines, doc, edit.line, edit.column, edit.end_line, edit.end_column), new_text=edit.new_text
+        range=to_range(lines, doc, edit.line, edit.column, edit.end_line, edit.end_column),
+        new_text=edit.new_text,
     )

@@ -112,7 +112,9 @@ def _dispatch(server: LanguageServer, out: StreamWriter, body: bytes, state: dic
         _send_error(out, None, PARSE_ERROR, f"Parse error: invalid JSON ({exc})")
         return
     if not isinstance(raw, dict):
-        _send_error(out, None, INVALID_REQUEST, "Invalid Request: expected a JSON object (batches unsupported)")
+        _send_error(
+            out, None, INVALID_REQUEST, "Invalid Request: expected a JSON object (batches unsupported)"
+        )
         return
     msg_id = raw.get("id")
     method = raw.get("method")
