@@ -18,7 +18,9 @@ FORMATS = ("text", "json", "sarif")
 
 
 def add_arguments(parser: argparse.ArgumentParser, command: str) -> None:
-    parser.add_argument("paths", nargs="*", type=Path, default=[Path(".")], help="files or folders (default: .)")
+    parser.add_argument(
+        "paths", nargs="*", type=Path, default=[Path(".")], help="files or folders (default: .)"
+    )
     add_workspace_argument(parser)
     parser.add_argument("--format", "-f", choices=FORMATS, default="text")
     parser.add_argument(
@@ -27,7 +29,17 @@ def add_arguments(parser: argparse.ArgumentParser, command: str) -> None:
         default=None,
         help="exit 1 when a finding is at or above this severity (default: review.fail_on, 'high')",
     )
-    parser.add_argument("--output", "-o", type=Path, default=None, help="write the report here instead of stdout")
+    parser.add_argument(
+        "--output", "-o", type=Path, default=None, help="write the report here instead of stdout"
+    )
+    parser.add_argument(
+        "--diff",
+        nargs="?",
+        const="",
+        default=None,
+        metavar="REV",
+        help="review only lines changed since REV (default: staged changes against HEAD)",
+    )
 
 
 def workspace_root(paths: list[Path], given: Path | None) -> Path:
@@ -53,7 +65,12 @@ def run(args: argparse.Namespace) -> int:
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
         raise WorkspaceError(f"no such file or folder: {', '.join(missing)}")
-    report = services.review.check_paths(services.workspace, [p.resolve() for p in paths])
+    if args.diff is not None:
+        from aigentflow.review.diff import review_diff
+
+        report = review_diff(services.workspace, services.review, args.diff or None).report
+    else:
+        report = services.review.check_paths(services.workspace, [p.resolve() for p in paths])
     if args.format == "json":
         output = to_json(report.findings)
     elif args.format == "sarif":

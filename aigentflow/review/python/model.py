@@ -1,0 +1,151 @@
+"""What the taint interpreter knows about libraries: sources, sanitizers, pass-through calls.
+
+Names are fully qualified through the module's imports (`from flask import request` makes
+`request.args` read `flask.request.args`).
+"""
+
+from __future__ import annotations
+
+from aigentflow.review.python.values import ALL_KINDS
+
+__all__ = [
+    "CAST_CALLS",
+    "NEW_DICT_CALLS",
+    "REQUEST_PARAMS",
+    "REQUEST_ROOTS",
+    "REQUEST_SAFE_ATTRS",
+    "SANITIZERS",
+    "SOURCE_CALLS",
+    "SOURCE_METHODS",
+    "SOURCE_NAMES",
+    "TERMINATING_CALLS",
+    "WEB_FRAMEWORKS",
+    "sanitizer_by_name",
+]
+
+# Objects whose attributes are request data.
+REQUEST_ROOTS = frozenset(
+    {"flask.request", "quart.request", "bottle.request", "werkzeug.request", "starlette.requests.Request"}
+)
+# Parameter names that are the request object (Django views, Starlette/FastAPI handlers),
+# in modules that import one of these web frameworks.
+REQUEST_PARAMS = frozenset({"request", "req"})
+WEB_FRAMEWORKS = (
+    "flask",
+    "django",
+    "starlette",
+    "fastapi",
+    "quart",
+    "sanic",
+    "aiohttp.web",
+    "tornado",
+    "pyramid",
+    "falcon",
+    "bottle",
+    "werkzeug",
+    "rest_framework",
+    "litestar",
+)
+# Attributes of a request that are not attacker-controlled data.
+REQUEST_SAFE_ATTRS = frozenset(
+    {
+        "method",
+        "url_rule",
+        "endpoint",
+        "blueprint",
+        "scheme",
+        "is_secure",
+        "is_json",
+        "content_length",
+        "mimetype",
+        "remote_addr",
+        "user",
+        "session",
+        "app",
+        "max_content_length",
+        "routing_exception",
+        "environ_base",
+        "is_ajax",
+        "auth",
+    }
+)
+SOURCE_CALLS = {
+    "input": "input()",
+    "raw_input": "raw_input()",
+    "os.getenv": "environment variable",
+    "os.environ.get": "environment variable",
+    "sys.stdin.read": "standard input",
+    "sys.stdin.readline": "standard input",
+}
+SOURCE_NAMES = {"sys.argv": "command-line argument", "os.environ": "environment variable"}
+SOURCE_METHODS = frozenset({"recv", "recvfrom", "recv_into"})
+
+# Calls whose result carries no taint at all.
+CAST_CALLS = frozenset(
+    {
+        "int",
+        "float",
+        "bool",
+        "len",
+        "type",
+        "ord",
+        "hash",
+        "abs",
+        "round",
+        "complex",
+        "id",
+        "isinstance",
+        "uuid.UUID",
+        "decimal.Decimal",
+        "datetime.date.fromisoformat",
+        "url_for",
+        "flask.url_for",
+        "django.urls.reverse",
+        "secrets.token_hex",
+        "secrets.token_urlsafe",
+        "uuid.uuid4",
+        "json.dumps",
+        "flask.jsonify",
+        "jsonify",
+    }
+)
+NEW_DICT_CALLS = frozenset(
+    {"dict", "configparser.ConfigParser", "configparser.RawConfigParser", "collections.OrderedDict"}
+)
+TERMINATING_CALLS = frozenset(
+    {"flask.abort", "abort", "sys.exit", "exit", "os._exit", "quit", "werkzeug.exceptions.abort"}
+)
+
+_XSS = frozenset({"xss"})
+SANITIZERS: dict[str, frozenset[str]] = {
+    "html.escape": _XSS,
+    "cgi.escape": _XSS,
+    "markupsafe.escape": _XSS,
+    "flask.escape": _XSS,
+    "jinja2.escape": _XSS,
+    "markupsafe.Markup.escape": _XSS,
+    "django.utils.html.escape": _XSS,
+    "bleach.clean": _XSS,
+    "urllib.parse.quote": frozenset({"xss", "cmd", "sql", "ldap", "xpath"}),
+    "urllib.parse.quote_plus": frozenset({"xss", "cmd", "sql", "ldap", "xpath", "path"}),
+    "shlex.quote": frozenset({"cmd"}),
+    "pipes.quote": frozenset({"cmd"}),
+    "os.path.basename": frozenset({"path"}),
+    "werkzeug.utils.secure_filename": frozenset({"path", "cmd", "xss"}),
+    "secure_filename": frozenset({"path", "cmd", "xss"}),
+    "ldap3.utils.conv.escape_filter_chars": frozenset({"ldap"}),
+    "ldap.filter.escape_filter_chars": frozenset({"ldap"}),
+    "ldap.dn.escape_dn_chars": frozenset({"ldap"}),
+}
+
+
+def sanitizer_by_name(name: str) -> frozenset[str] | None:
+    """Sanitizer kinds for a function known only by its (last) name, e.g. `escape_for_html`."""
+    last = name.rsplit(".", 1)[-1].lower()
+    if "escape_filter" in last:
+        return frozenset({"ldap"})
+    if "escape" in last and "unescape" not in last:
+        return _XSS
+    if "sanitiz" in last or "safe_value" in last or last.startswith(("get_safe", "validate", "validated")):
+        return ALL_KINDS
+    return None

@@ -1,0 +1,159 @@
+"""The Python rule pack: one parse and one interpretation per file for every Python rule."""
+
+from __future__ import annotations
+
+import ast
+import logging
+from collections.abc import Iterable, Sequence
+
+from aigentflow.review.findings import Finding, Fix, RelatedLocation
+from aigentflow.review.python import config, fixes
+from aigentflow.review.python.catalog import CONFIG_RULES, KIND_RULES, TAINT_RULES
+from aigentflow.review.python.context import ConfigHit, Flow, ModuleContext, collect_imports
+from aigentflow.review.python.parsing import iter_statements, parse_python
+from aigentflow.review.python.taint import analyze_module
+from aigentflow.review.rules import RuleMeta, SourceFile
+
+__all__ = ["PythonPack", "analyze"]
+
+logger = logging.getLogger(__name__)
+
+
+def analyze(source: SourceFile) -> ModuleContext | None:
+    """Interpret a Python file; None when it does not parse."""
+    tree = parse_python(source.path, source.text)
+    if tree is None:
+        return None
+    aliases, imported = collect_imports(tree)
+    ctx = ModuleContext(tree=tree, text=source.text, aliases=aliases, imported=imported)
+    analyze_module(ctx)
+    ctx.hits.extend(config.check_module(tree, source.path))
+    return ctx
+
+
+class PythonPack:
+    """Data-flow (taint) rules and configuration rules for Python."""
+
+    name = "python"
+
+    def __init__(self) -> None:
+        self._rules: list[RuleMeta] = [*TAINT_RULES, *CONFIG_RULES.values()]
+
+    @property
+    def rules(self) -> Sequence[RuleMeta]:
+        return self._rules
+
+    def applies_to(self, source: SourceFile) -> bool:
+        return source.language == "python"
+
+    def check(self, source: SourceFile) -> Iterable[Finding]:
+        try:
+            ctx = analyze(source)
+        except RecursionError:  # pathologically nested code: no findings rather than a crash
+            logger.warning("%s: too deeply nested for the Python analysis", source.path)
+            return []
+        if ctx is None:
+            return []
+        findings: list[Finding] = []
+        seen: set[tuple[str, int, int]] = set()
+        for flow in ctx.flows:
+            key = (flow.kind, getattr(flow.node, "lineno", 0), getattr(flow.node, "col_offset", 0))
+            if key not in seen:
+                seen.add(key)
+                findings.append(_flow_finding(ctx, source, flow))
+        for hit in ctx.hits:
+            key = (hit.key, getattr(hit.node, "lineno", 0), getattr(hit.node, "col_offset", 0))
+            if key not in seen:
+                seen.add(key)
+                findings.append(_hit_finding(ctx, source, hit))
+        return findings
+
+
+def _flow_finding(ctx: ModuleContext, source: SourceFile, flow: Flow) -> Finding:
+    meta = KIND_RULES[flow.kind]
+    pos = ctx.pos
+    (line, col), (end_line, end_col) = pos.start(flow.node), pos.end(flow.node)
+    origin = flow.label.origin
+    message = (
+        f"{meta.name}: {origin.what} (line {origin.line}) reaches {flow.sink} (line {line}) "
+        f"without a {flow.kind if flow.kind != 'xss' else 'HTML-escaping'} sanitizer"
+    )
+    related = [
+        RelatedLocation(
+            path=source.path, line=origin.line, column=origin.column, message=f"source: {origin.what}"
+        )
+    ]
+    for step_line, step_col, text in flow.label.steps:
+        related.append(RelatedLocation(path=source.path, line=step_line, column=step_col, message=text))
+    for step_line, step_col, text in flow.inner:
+        related.append(RelatedLocation(path=source.path, line=step_line, column=step_col, message=text))
+    basis = f"{flow.kind}|{flow.sink}|{origin.what}|{source.line_text(line).strip()}"
+    return meta.finding(
+        source,
+        line=line,
+        column=col,
+        end_line=end_line,
+        end_column=end_col,
+        message=message,
+        basis=basis,
+        related=related,
+        fixes=_flow_fixes(ctx, flow),
+    )
+
+
+def _flow_fixes(ctx: ModuleContext, flow: Flow) -> list[Fix]:
+    call = flow.node
+    if not isinstance(call, ast.Call):
+        return []
+    name = ast.unparse(call.func)
+    found: Fix | None = None
+    if flow.kind == "sql" and call.args:
+        placeholder = "%s" if ctx.imports_any("psycopg2", "psycopg", "pymysql", "MySQLdb", "mysql") else "?"
+        query = (
+            _single_assignment(flow, call, call.args[0])
+            if isinstance(call.args[0], ast.Name)
+            else call.args[0]
+        )
+        if query is not None:
+            found = fixes.sql_fix(ctx.pos, call, query, placeholder)
+    elif flow.kind == "cmd" and any(kw.arg == "shell" for kw in call.keywords):
+        found = fixes.shell_fix(ctx.pos, call)
+    elif flow.kind == "deser" and name.endswith("yaml.load"):
+        found = fixes.yaml_fix(ctx.pos, call)
+    return [found] if found else []
+
+
+def _single_assignment(flow: Flow, call: ast.Call, name: ast.Name) -> ast.expr | None:
+    """The value of `name` when the enclosing function assigns it exactly once, before the call."""
+    if flow.scope is None:
+        return None
+    assigns = [
+        node
+        for node in iter_statements(flow.scope)
+        if isinstance(node, ast.Assign | ast.AugAssign | ast.AnnAssign)
+        and any(
+            isinstance(t, ast.Name) and t.id == name.id
+            for t in (node.targets if isinstance(node, ast.Assign) else [node.target])
+        )
+    ]
+    if len(assigns) != 1 or not isinstance(assigns[0], ast.Assign) or assigns[0].lineno >= call.lineno:
+        return None
+    return assigns[0].value
+
+
+def _hit_finding(ctx: ModuleContext, source: SourceFile, hit: ConfigHit) -> Finding:
+    meta = CONFIG_RULES[hit.key]
+    (line, col), (end_line, end_col) = ctx.pos.start(hit.node), ctx.pos.end(hit.node)
+    basis = f"{hit.key}|{source.line_text(line).strip()}"
+    found = [f for f in hit.fixes if isinstance(f, Fix)]
+    return meta.finding(
+        source,
+        line=line,
+        column=col,
+        end_line=end_line,
+        end_column=end_col,
+        message=hit.message,
+        basis=basis,
+        fixes=found,
+        severity=hit.severity,
+    )

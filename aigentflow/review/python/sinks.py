@@ -1,0 +1,283 @@
+"""Sinks by CWE: where tainted data must not arrive unless made safe for that kind of sink."""
+
+from __future__ import annotations
+
+import ast
+from typing import TYPE_CHECKING
+
+from aigentflow.review.python.sinkspecs import (
+    CODE_FUNCS,
+    DESER,
+    LDAP_METHODS,
+    LXML_PARSE,
+    PATH_FUNCS,
+    PATH_METHODS,
+    REDIRECTS,
+    SHELL_FUNCS,
+    SHELLS,
+    SQL_FUNCS,
+    SQL_METHODS,
+    STD_PARSE,
+    SUBPROCESS,
+    XPATH_METHODS,
+    XSS_FUNCS,
+)
+from aigentflow.review.python.values import Val
+
+if TYPE_CHECKING:
+    from aigentflow.review.python.taint import FunctionInterp
+
+__all__ = ["check_call", "check_return", "check_store", "special_result"]
+
+UNSAFE_XML_PARSER = "<unsafe-xml-parser>"
+SAX_EXTERNAL = "<sax-parser-external-entities>"
+
+
+def _describe(node: ast.expr) -> str:
+    text = ast.unparse(node)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _arg(args: list[Val], kwargs: dict[str, Val], index: int, *names: str) -> Val | None:
+    if index < len(args):
+        return args[index]
+    for name in names:
+        if name in kwargs:
+            return kwargs[name]
+    return None
+
+
+def yaml_loader_is_safe(node: ast.Call) -> bool:
+    loader = next(
+        (kw.value for kw in node.keywords if kw.arg == "Loader"), node.args[1] if len(node.args) > 1 else None
+    )
+    return loader is not None and any(
+        s in ast.unparse(loader) for s in ("SafeLoader", "BaseLoader", "CSafeLoader")
+    )
+
+
+def _subprocess(
+    it: FunctionInterp, node: ast.Call, desc: str, args: list[Val], kwargs: dict[str, Val]
+) -> None:
+    command = _arg(args, kwargs, 0, "args")
+    if command is None:
+        return
+    split = node.args[0] if node.args else None
+    if isinstance(split, ast.Call) and ast.unparse(split.func).endswith("shlex.split"):
+        command = Val(items=(Val(), command.flat()))  # an argument vector: no shell parses it
+    shell = kwargs.get("shell")
+    if shell is not None and (shell.consts is None or any(bool(v) for v in shell.consts)):
+        it.report("cmd", node, desc, command)
+        return
+    if command.items is not None:
+        if not command.items:
+            return
+        first = command.items[0]
+        if first.tainted:
+            it.report("cmd", node, desc, first)
+        elif first.consts is not None and first.consts & SHELLS:
+            flags = {v for item in command.items[1:] if item.consts for v in item.consts}
+            if flags & {"-c", "/c", "/C", "-Command"}:
+                it.report("cmd", node, desc, Val(command.all_labels()))
+        return
+    it.report("cmd", node, desc, command)
+
+
+def check_call(
+    it: FunctionInterp,
+    node: ast.Call,
+    qn: str | None,
+    meth: str | None,
+    recv: Val | None,
+    args: list[Val],
+    kwargs: dict[str, Val],
+) -> None:
+    name = qn or ""
+    if meth == "setFeature":
+        _check_xxe(it, node, name, meth, recv, args, kwargs, "")
+        return
+    if not (
+        (recv is not None and recv.tainted)
+        or any(a.tainted for a in args)
+        or any(v.tainted for v in kwargs.values())
+    ):
+        return  # nothing tainted reaches this call: no sink can fire
+    last = name.rsplit(".", 1)[-1] if name else (meth or "")
+    desc = _describe(node.func)
+    first = _arg(args, kwargs, 0, "sql", "query", "statement")
+    # SQL
+    if ((meth in SQL_METHODS and recv is not None) or name in SQL_FUNCS) and first is not None:
+        it.report("sql", node, desc, first)
+    # OS commands
+    if name in SHELL_FUNCS and args:
+        it.report("cmd", node, desc, args[0].flat())
+    elif name in SUBPROCESS:
+        _subprocess(it, node, desc, args, kwargs)
+    elif name.startswith(("os.exec", "os.spawn", "os.posix_spawn")) and args:
+        index = 1 if name.startswith("os.spawn") else 0
+        if len(args) > index:
+            it.report("cmd", node, desc, args[index])
+    # code
+    if name in CODE_FUNCS and args and not (isinstance(node.func, ast.Name) and node.func.id in it.env):
+        it.report("code", node, desc, args[0])
+    # paths
+    if name in PATH_FUNCS and args:
+        it.report("path", node, desc, args[0])
+        if (
+            name
+            in {"os.rename", "os.replace", "shutil.copy", "shutil.copyfile", "shutil.copy2", "shutil.move"}
+            and len(args) > 1
+        ):
+            it.report("path", node, desc, args[1])
+    elif meth in PATH_METHODS and recv is not None and not it.is_module_ref(node.func):
+        it.report("path", node, desc, recv)
+    # XSS
+    if (name in XSS_FUNCS or last in {"render_template_string", "Markup", "mark_safe"}) and args:
+        it.report("xss", node, desc, args[0])
+    # open redirect
+    if (
+        last in REDIRECTS
+        and (location := _arg(args, kwargs, 0, "location", "url", "redirect_to")) is not None
+    ):
+        it.report("redirect", node, desc, location)
+    # LDAP
+    if meth in LDAP_METHODS and recv is not None and it.ctx.imports_any("ldap", "ldap3"):
+        parts = args[:3] + [
+            v for k, v in kwargs.items() if k in {"search_filter", "filterstr", "search_base", "base"}
+        ]
+        it.report(
+            "ldap",
+            node,
+            desc,
+            Val(frozenset().union(*(p.all_labels() for p in parts)) if parts else frozenset()),
+        )
+    # XPath
+    if (meth == "xpath" and recv is not None) or name in {"lxml.etree.XPath", "lxml.etree.ETXPath"}:
+        if args:
+            it.report("xpath", node, desc, args[0])
+    elif (
+        meth in XPATH_METHODS
+        and recv is not None
+        and not recv.tainted
+        and args
+        and it.ctx.imports_any("xml", "lxml")
+    ):
+        it.report("xpath", node, desc, args[0])
+    elif name == "elementpath.select" and len(args) > 1:
+        it.report("xpath", node, desc, args[1])
+    # XXE
+    _check_xxe(it, node, name, meth, recv, args, kwargs, desc)
+    # deserialization
+    if (name in DESER and args) or (name == "yaml.load" and args and not yaml_loader_is_safe(node)):
+        it.report("deser", node, desc, args[0])
+    # trust boundary: request data stored in the session
+    if meth in {"update", "setdefault", "__setitem__"} and isinstance(node.func, ast.Attribute):
+        owner = it.qualname(node.func.value) or ""
+        if owner == "flask.session" or owner.endswith(".session"):
+            it.report(
+                "trust",
+                node,
+                desc,
+                Val(frozenset().union(*(a.all_labels() for a in [*args, *kwargs.values()]))),
+            )
+
+
+def _check_xxe(
+    it: FunctionInterp,
+    node: ast.Call,
+    name: str,
+    meth: str | None,
+    recv: Val | None,
+    args: list[Val],
+    kwargs: dict[str, Val],
+    desc: str,
+) -> None:
+    if meth == "setFeature" and len(args) > 1 and "external" in ast.unparse(node.args[0]):
+        if args[1].consts is not None and any(bool(v) for v in args[1].consts):
+            it.ext_entities = True
+            it.update_root(node.func.value, Val.const(SAX_EXTERNAL), strong=True)  # type: ignore[attr-defined]
+        return
+    if not args:
+        return
+    if name in LXML_PARSE:
+        parser = _arg(args, kwargs, 1, "parser")
+        if parser is not None and parser.consts and UNSAFE_XML_PARSER in parser.consts:
+            it.report("xxe", node, desc, args[0])
+    elif name in STD_PARSE:
+        parser = _arg(args, kwargs, 1, "parser")
+        if it.ext_entities or (parser is not None and parser.consts and SAX_EXTERNAL in parser.consts):
+            it.report("xxe", node, desc, args[0])
+    elif (
+        meth in {"parse", "feed", "parseString"}
+        and recv is not None
+        and recv.consts
+        and SAX_EXTERNAL in recv.consts
+    ):
+        it.report("xxe", node, desc, args[0])
+
+
+def check_return(it: FunctionInterp, node: ast.expr, val: Val) -> None:
+    """A route returning request data unescaped is reflected XSS (Flask serves text/html).
+
+    Dicts and lists are served as JSON (Flask, FastAPI), and FastAPI serves any return value
+    as JSON unless it builds an HTMLResponse itself: neither is HTML.
+    """
+    if isinstance(node, ast.Tuple) and node.elts:
+        node = node.elts[0]
+    if isinstance(node, ast.Dict | ast.List | ast.ListComp | ast.DictComp) or val.keys is not None:
+        return
+    if it.ctx.imports_any("fastapi", "rest_framework") and "HTML" not in ast.unparse(node):
+        return
+    body = val.items[0] if val.items else val
+    it.report("xss", node, "response body returned from the route", body)
+
+
+def check_store(it: FunctionInterp, target: ast.Subscript, base: Val, index: Val, val: Val) -> bool:
+    """Sinks reached by `x[k] = v`; True when the store makes the response non-HTML."""
+    owner = it.qualname(target.value) or ""
+    if owner == "flask.session" or owner.endswith(".session") or owner == "session":
+        it.report("trust", target, f"{owner}[...] = ...", Val(val.all_labels() | index.all_labels()))
+    if owner.endswith(".headers") and index.known and isinstance(index.value, str):
+        header = index.value.lower()
+        if header == "location":
+            it.report("redirect", target, f"{owner}['Location']", val)
+        if header == "content-type" and val.known and "html" not in str(val.value):
+            return True
+    return False
+
+
+def special_result(
+    it: FunctionInterp, node: ast.Call, name: str, recv: Val | None, args: list[Val], kwargs: dict[str, Val]
+) -> Val | None:
+    """Values of calls with known effects on taint (responses, templates, parsers)."""
+    last = name.rsplit(".", 1)[-1]
+    if last in {"render_template", "TemplateResponse", "render"} and "string" not in last:
+        return Val(frozenset().union(*(a.all_labels() for a in [*args, *kwargs.values()]))).sanitized({"xss"})
+    if last in {"jsonify", "send_file", "send_from_directory", "FileResponse"} or last.upper().endswith(
+        "JSONRESPONSE"
+    ):
+        return Val()  # JSON and files are not parsed as HTML
+    if last == "PlainTextResponse":
+        return Val(frozenset().union(*(a.all_labels() for a in args))).sanitized({"xss"})
+    if last in {"make_response", "Response", "HttpResponse"}:
+        body = args[0] if args else Val()
+        content_type = kwargs.get("mimetype") or kwargs.get("content_type")
+        if content_type is not None and content_type.known and "html" not in str(content_type.value):
+            return body.flat().sanitized({"xss"})
+        if len(args) > 2 and args[2].keys is not None:
+            header = next((v for k, v in args[2].keys.items() if str(k).lower() == "content-type"), None)
+            if header is not None and header.known and "html" not in str(header.value):
+                return body.flat().sanitized({"xss"})
+        return body if body.items is not None else body.flat()
+    if last in XSS_FUNCS or last == "Markup":
+        return Val(frozenset().union(*(a.all_labels() for a in args))).sanitized({"xss"})
+    if name == "lxml.etree.XMLParser":
+        resolve = kwargs.get("resolve_entities")
+        network = kwargs.get("no_network")
+        unsafe = (resolve is not None and resolve.known and resolve.value is True) or (
+            network is not None and network.known and network.value is False
+        )
+        return Val.const(UNSAFE_XML_PARSER) if unsafe else Val()
+    if last in REDIRECTS:
+        return Val()
+    return None

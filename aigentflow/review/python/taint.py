@@ -1,0 +1,401 @@
+"""The taint interpreter: one pass over a function's statements with abstract values.
+
+Flow-sensitive (a later assignment replaces an earlier one), folds constant conditions
+(only the reachable arm counts), refines variables on guards (`if '..' in name: return`),
+and follows helper functions of the same module through summaries computed on demand.
+"""
+
+from __future__ import annotations
+
+import ast
+import bisect
+import re
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from aigentflow.review.python import exprs
+from aigentflow.review.python.context import Flow, ModuleContext, ParamSink, Summary
+from aigentflow.review.python.guards import refine
+from aigentflow.review.python.model import TERMINATING_CALLS, WEB_FRAMEWORKS
+from aigentflow.review.python.parsing import module_statements
+from aigentflow.review.python.values import Label, Origin, Val, join_all
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+__all__ = ["FunctionInterp", "analyze_module"]
+
+Env = dict[str, Val]
+FuncNode = ast.FunctionDef | ast.AsyncFunctionDef
+ROUTE_ATTRS = frozenset({"route", "get", "post", "put", "delete", "patch", "api_route", "websocket", "head"})
+REQUEST_PARAMS = frozenset({"request", "req"})
+_HTTP_METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "dispatch"})
+_STEP_BUDGET = 20_000  # statements interpreted per function before the rest is skipped
+# Text that must appear in a function for it to hold a source or a configuration-rule call.
+# Functions without any are skipped (most library code): their flows start nowhere.
+_LOCAL_HINTS = (
+    r"input\(|argv|environ|getenv|\.recv|stdin|hashlib|\brandom\b|Random|debug|verify|_unverified|"
+    r"\byaml\b|shell|Crypto|hashes\.|MD5|SHA1"
+)
+_HINTS = re.compile(_LOCAL_HINTS)
+# In modules of a web framework, request data and routes are sources too.
+_WEB_HINTS = re.compile(
+    _LOCAL_HINTS
+    + r"|request|\breq\b|session|set_cookie|@\s*[\w.]+\.("
+    + "|".join(sorted(ROUTE_ATTRS))
+    + r")\b"
+)
+
+
+def join_envs(a: Env | None, b: Env | None) -> Env | None:
+    if a is None:
+        return b
+    if b is None:
+        return a
+    out = dict(a)
+    for key, val in b.items():
+        out[key] = out[key].join(val) if key in out else val
+    return out
+
+
+def _same_val(a: Val, b: Val) -> bool:
+    if a is b:
+        return True
+    if a.items is not None or b.items is not None or a.keys is not None or b.keys is not None:
+        return False
+    return a.labels == b.labels and a.consts == b.consts
+
+
+def _same_env(a: Env, b: Env) -> bool:
+    return a.keys() == b.keys() and all(_same_val(v, b[k]) for k, v in a.items())
+
+
+def route_info(fn: FuncNode, web: bool = True, django: bool = False) -> tuple[bool, set[str]]:
+    """Whether `fn` handles web requests, and which of its parameters carry request data."""
+    params = [a.arg for a in fn.args.args + fn.args.kwonlyargs]
+    for dec in fn.decorator_list:
+        target = dec.func if isinstance(dec, ast.Call) else dec
+        name = target.attr if isinstance(target, ast.Attribute) else getattr(target, "id", "")
+        if name not in ROUTE_ATTRS:
+            continue
+        path = ""
+        if isinstance(dec, ast.Call) and dec.args and isinstance(dec.args[0], ast.Constant):
+            path = str(dec.args[0].value)
+        if "<" in path:  # Flask/Werkzeug converters name the path parameters
+            names = {part.split(">")[0].split(":")[-1] for part in path.split("<")[1:]}
+            return True, {p for p in params if p in names}
+        if name != "route":  # FastAPI-style: parameters are query/path/body values
+            return True, {p for p in params if p not in {"self", "db", "session", "background_tasks"}}
+        return True, set()
+    if django and params and params[0] in REQUEST_PARAMS:  # a Django view: URL captures follow
+        return True, set(params[1:])
+    if django and params[:1] == ["self"] and params[1:2] == ["request"] and fn.name in _HTTP_METHODS:
+        return True, set(params[2:])  # a method of a class-based view
+    if web and params and params[0] in REQUEST_PARAMS:  # a Starlette-style endpoint
+        return True, set()
+    return False, set()
+
+
+class FunctionInterp(exprs.ExprEvaluator):
+    """Interprets one function (or the module body) and records flows and its summary."""
+
+    def __init__(self, ctx: ModuleContext, fn: FuncNode | None) -> None:
+        super().__init__(ctx)
+        self.fn = fn
+        self.ret: Val | None = None
+        self.param_sinks: list[ParamSink] = []
+        self.is_route = False
+        self.params: list[str] = []
+        self.loop_exits: list[list[Env]] = []
+        self.steps = 0
+        if fn is not None:
+            self._bind_params(fn)
+
+    def _bind_params(self, fn: FuncNode) -> None:
+        web = self.ctx.imports_any(*WEB_FRAMEWORKS)
+        self.is_route, sources = route_info(fn, web, self.ctx.imports_any("django", "rest_framework"))
+        args = fn.args.posonlyargs + fn.args.args + fn.args.kwonlyargs
+        self.params = [a.arg for a in args]
+        for index, arg in enumerate(args):
+            if arg.arg in REQUEST_PARAMS and web:
+                self.request_names.add(arg.arg)
+                self.env[arg.arg] = self.source_val(f"{arg.arg}", arg)
+            elif arg.arg in sources:
+                self.env[arg.arg] = self.source_val(f"route parameter '{arg.arg}'", arg)
+            elif arg.arg in {"self", "cls"}:
+                self.env[arg.arg] = Val()
+            else:
+                origin = Origin(f"parameter '{arg.arg}'", arg.lineno, arg.col_offset + 1, param=index)
+                self.env[arg.arg] = Val(frozenset({Label(origin)}))
+
+    # ----------------------------------------------------------------- reporting
+    def report(
+        self, kind: str, node: ast.AST, sink: str, val: Val, inner: tuple[tuple[int, int, str], ...] = ()
+    ) -> None:
+        reported_real = False
+        for label in sorted(val.all_labels(), key=lambda lb: (lb.origin.line, lb.origin.column)):
+            if not label.live_for(kind):
+                continue
+            if label.origin.param is not None:
+                line, col = getattr(node, "lineno", 0), getattr(node, "col_offset", 0) + 1
+                self.param_sinks.append(ParamSink(label.origin.param, kind, sink, line, col, label.safe))
+            elif not reported_real:
+                self.ctx.flows.append(Flow(kind, node, sink, label, inner, self.fn))
+                reported_real = True
+
+    # ----------------------------------------------------------------- summaries
+    def call_module_function(
+        self, name: str, node: ast.Call, args: Sequence[Val], kwargs: dict[str, Val], offset: int
+    ) -> Val | None:
+        summary = summarize(self.ctx, name)
+        if summary is None:
+            return None
+        actual: dict[int, Val] = {}
+        for i, val in enumerate(args):
+            actual[i + offset] = val
+        for key, val in kwargs.items():
+            if key in summary.params:
+                actual[summary.params.index(key)] = val
+        line, col = node.lineno, node.col_offset + 1
+        labels: set[Label] = set()
+        for label in summary.ret.all_labels():
+            if label.origin.param is None:
+                if not summary.is_route:
+                    labels.add(label)
+                continue
+            arg = actual.get(label.origin.param)
+            for inner in arg.all_labels() if arg else ():
+                labels.add(replace(inner, safe=inner.safe | label.safe).step(line, col, f"through {name}()"))
+        for ps in summary.param_sinks:
+            arg = actual.get(ps.param)
+            if arg is None:
+                continue
+            merged = Val(frozenset(replace(lb, safe=lb.safe | ps.safe) for lb in arg.all_labels()))
+            self.report(
+                ps.kind,
+                node,
+                f"{name}() → {ps.sink}",
+                merged,
+                ((ps.line, ps.column, f"sink {ps.sink} in {name}()"),),
+            )
+        return Val(frozenset(labels), summary.ret.consts)
+
+    # ----------------------------------------------------------------- statements
+    def run(self) -> None:
+        body = self.fn.body if self.fn is not None else self.ctx.tree.body
+        self.block(body)
+
+    def block(self, stmts: Sequence[ast.stmt]) -> bool:
+        """Run statements; False when control cannot fall off the end (return, raise, abort)."""
+        return all(self.stmt(stmt) for stmt in stmts)
+
+    def branch(self, stmts: Sequence[ast.stmt], env: Env) -> Env | None:
+        self.env = env
+        return self.env if self.block(stmts) else None
+
+    def stmt(self, st: ast.stmt) -> bool:
+        self.steps += 1
+        if self.steps > _STEP_BUDGET:  # nested loops run bodies 2^depth times: stay bounded
+            return True
+        method = getattr(self, f"s_{type(st).__name__}", None)
+        if method is None:
+            return True
+        return bool(method(st))
+
+    def s_Expr(self, st: ast.Expr) -> bool:
+        self.ev(st.value)
+        if isinstance(st.value, ast.Call):
+            name = self.qualname(st.value.func) or ""
+            if name in TERMINATING_CALLS or name.rsplit(".", 1)[-1] == "abort":
+                return False
+        return True
+
+    def s_Assign(self, st: ast.Assign) -> bool:
+        val = self.ev(st.value)
+        for target in st.targets:
+            self.assign(target, val, st)
+        return True
+
+    def s_AnnAssign(self, st: ast.AnnAssign) -> bool:
+        if st.value is not None:
+            self.assign(st.target, self.ev(st.value), st)
+        return True
+
+    def s_AugAssign(self, st: ast.AugAssign) -> bool:
+        current = self.ev(st.target)
+        val = exprs.binop(st.op, current, self.ev(st.value))
+        self.assign(st.target, val, st)
+        return True
+
+    def s_Return(self, st: ast.Return) -> bool:
+        val = self.ev(st.value) if st.value is not None else Val.const(None)
+        self.ret = val if self.ret is None else self.ret.join(val)
+        if self.is_route and st.value is not None:
+            self.sinks.check_return(self, st.value, val)
+        return False
+
+    def s_Raise(self, st: ast.Raise) -> bool:
+        if st.exc is not None:
+            self.ev(st.exc)
+        return False
+
+    def s_Break(self, st: ast.Break) -> bool:
+        if self.loop_exits:
+            self.loop_exits[-1].append(dict(self.env))
+        return False
+
+    def s_Continue(self, st: ast.Continue) -> bool:
+        if self.loop_exits:
+            self.loop_exits[-1].append(dict(self.env))
+        return False
+
+    def s_If(self, st: ast.If) -> bool:
+        truth = exprs.truth(self.ev(st.test))
+        if truth is True:
+            return self.block(st.body)
+        if truth is False:
+            return self.block(st.orelse)
+        base = self.env
+        then_env = self.branch(st.body, refine(self, base, st.test, True))
+        else_env = self.branch(st.orelse, refine(self, base, st.test, False))
+        merged = join_envs(then_env, else_env)
+        self.env = merged if merged is not None else base
+        return merged is not None
+
+    def s_Match(self, st: ast.Match) -> bool:
+        subject = self.ev(st.subject)
+        base = self.env
+        envs: list[Env | None] = []
+        for case in st.cases:
+            fits = exprs.pattern_matches(case.pattern, subject) if case.guard is None else None
+            if fits is False:
+                continue
+            self.env = dict(base)
+            if isinstance(case.pattern, ast.MatchAs) and case.pattern.name:
+                self.env[case.pattern.name] = subject
+            envs.append(self.env if self.block(case.body) else None)
+            if fits is True:
+                break
+        else:
+            envs.append(dict(base))  # no case matched
+        merged = None
+        for env in envs:
+            merged = join_envs(merged, env)
+        self.env = merged if merged is not None else base
+        return merged is not None
+
+    def _loop(
+        self,
+        body: Sequence[ast.stmt],
+        orelse: Sequence[ast.stmt],
+        bind: ast.expr | None,
+        element: Val | None,
+        node: ast.stmt,
+    ) -> bool:
+        entry = self.env
+        merged: Env | None = entry
+        self.loop_exits.append([])
+        for _ in range(2):  # twice: values flowing around the loop once are seen
+            before = merged or entry
+            self.env = dict(before)
+            if bind is not None and element is not None:
+                self.assign(bind, element, node)
+            if self.block(body):
+                merged = join_envs(merged, self.env)
+            if _same_env(before, merged or entry):
+                break  # a fixpoint already: a second pass would change nothing
+        for exit_env in self.loop_exits.pop():  # break/continue: state reaches the loop's exit
+            merged = join_envs(merged, exit_env)
+        self.env = merged or entry
+        self.block(orelse)
+        return True
+
+    def s_For(self, st: ast.For) -> bool:
+        it = self.ev(st.iter)
+        element = join_all(it.items) if it.items else it.flat()
+        if it.keys is not None:
+            element = Val(it.all_labels())
+        return self._loop(st.body, st.orelse, st.target, element, st)
+
+    s_AsyncFor = s_For
+
+    def s_While(self, st: ast.While) -> bool:
+        if exprs.truth(self.ev(st.test)) is False:
+            return self.block(st.orelse)
+        return self._loop(st.body, st.orelse, None, None, st)
+
+    def s_With(self, st: ast.With) -> bool:
+        for item in st.items:
+            val = self.ev(item.context_expr)
+            if item.optional_vars is not None:
+                self.assign(item.optional_vars, val, st)
+        return self.block(st.body)
+
+    s_AsyncWith = s_With
+
+    def s_Try(self, st: ast.Try) -> bool:
+        entry = self.env
+        body_env = self.branch(st.body, dict(entry))
+        if body_env is not None:
+            body_env = self.branch(st.orelse, body_env)
+        merged = body_env
+        for handler in st.handlers:
+            start = join_envs(dict(entry), body_env) or dict(entry)
+            merged = join_envs(merged, self.branch(handler.body, start))
+        if st.finalbody:
+            self.env = merged if merged is not None else dict(entry)
+            if not self.block(st.finalbody):
+                return False
+            return merged is not None
+        self.env = merged if merged is not None else entry
+        return merged is not None
+
+    s_TryStar = s_Try
+
+    def s_FunctionDef(self, st: FuncNode) -> bool:
+        self.env.pop(st.name, None)
+        return True
+
+    s_AsyncFunctionDef = s_FunctionDef
+
+
+def summarize(ctx: ModuleContext, name: str) -> Summary | None:
+    """The summary of a module function, analysing it on first use (None while recursing)."""
+    if name in ctx.summaries:
+        return ctx.summaries[name]
+    if name in ctx.in_progress or name not in ctx.functions:
+        return None
+    ctx.in_progress.add(name)
+    interp = FunctionInterp(ctx, ctx.functions[name])
+    interp.run()
+    ret = interp.ret if interp.ret is not None else Val.const(None)
+    summary = Summary(interp.params, ret, interp.param_sinks, interp.is_route)
+    ctx.summaries[name] = summary
+    ctx.in_progress.discard(name)
+    return summary
+
+
+def analyze_module(ctx: ModuleContext) -> None:
+    """Run the module body (for its constants and top-level flows), then every function."""
+    functions = [
+        n for n in module_statements(ctx.tree) if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)
+    ]
+    for node in functions:
+        ctx.functions.setdefault(node.name, node)
+    top = FunctionInterp(ctx, None)
+    top.allow_summaries = False
+    top.run()
+    ctx.globals = {k: v for k, v in top.env.items() if not v.tainted}
+    hints = _WEB_HINTS if ctx.imports_any(*WEB_FRAMEWORKS) else _HINTS
+    # One scan of the text: the lines holding a hint, then a bisect per function.
+    hint_lines = sorted({bisect.bisect_right(ctx.pos.starts, m.start()) for m in hints.finditer(ctx.text)})
+    for node in functions:
+        start = min([node.lineno, *(d.lineno for d in node.decorator_list)])
+        end = node.end_lineno or node.lineno
+        first = bisect.bisect_left(hint_lines, start)
+        if first == len(hint_lines) or hint_lines[first] > end:
+            continue  # no source and no configuration call: analysed only if a caller needs it
+        if ctx.functions.get(node.name) is node:
+            summarize(ctx, node.name)
+        else:  # a second function with the same name: analysed for its own flows only
+            FunctionInterp(ctx, node).run()

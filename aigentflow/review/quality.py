@@ -1,0 +1,152 @@
+"""Quality rules for Python: cyclomatic complexity and function length over thresholds.
+
+Shares the parsed tree with the Python security rules (one parse per file).
+"""
+
+from __future__ import annotations
+
+import ast
+import bisect
+import re
+from collections.abc import Iterable, Iterator, Sequence
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from aigentflow.review.findings import Finding, Severity
+from aigentflow.review.rules import RuleMeta, SourceFile
+
+__all__ = ["QualityPack", "QualitySettings", "cyclomatic_complexity"]
+
+_PY = frozenset({"python"})
+COMPLEXITY = RuleMeta(
+    id="quality.complexity",
+    name="Function too complex",
+    severity=Severity.LOW,
+    message="Cyclomatic complexity over the threshold",
+    fix_hint="Split the function: extract branches into helpers or use a dispatch table.",
+    languages=_PY,
+    tags=frozenset({"quality"}),
+)
+LENGTH = RuleMeta(
+    id="quality.function-length",
+    name="Function too long",
+    severity=Severity.LOW,
+    message="Function longer than the threshold",
+    fix_hint="Extract cohesive steps into smaller functions.",
+    languages=_PY,
+    tags=frozenset({"quality"}),
+)
+FuncNode = ast.FunctionDef | ast.AsyncFunctionDef
+_DECISION_WORDS = re.compile(r"\b(?:if|elif|for|while|and|or|except|case|assert)\b")
+
+
+class QualitySettings(BaseModel):
+    """Thresholds of the quality rules (`review.quality` in the configuration)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    max_complexity: int = Field(
+        default=15, ge=1, description="Report functions whose cyclomatic complexity exceeds this."
+    )
+    max_function_lines: int = Field(
+        default=100, ge=1, description="Report functions longer than this many lines."
+    )
+
+
+def _own_nodes(fn: FuncNode) -> Iterator[ast.AST]:
+    """Nodes of a function body, not descending into nested functions, classes or lambdas."""
+    nested = ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef | ast.Lambda
+    stack: list[ast.AST] = [node for node in fn.body if not isinstance(node, nested)]
+    while stack:
+        node = stack.pop()
+        yield node
+        stack.extend(child for child in ast.iter_child_nodes(node) if not isinstance(child, nested))
+
+
+def cyclomatic_complexity(fn: FuncNode) -> int:
+    """McCabe complexity: 1 + decision points (branches, loops, handlers, boolean operators, cases)."""
+    score = 1
+    for node in _own_nodes(fn):
+        if isinstance(
+            node, ast.If | ast.For | ast.AsyncFor | ast.While | ast.IfExp | ast.ExceptHandler | ast.Assert
+        ):
+            score += 1
+        elif isinstance(node, ast.BoolOp):
+            score += len(node.values) - 1
+        elif isinstance(node, ast.comprehension):
+            score += 1 + len(node.ifs)
+        elif isinstance(node, ast.match_case) and not (
+            isinstance(node.pattern, ast.MatchAs) and node.pattern.pattern is None
+        ):
+            score += 1
+    return score
+
+
+class QualityPack:
+    """Complexity and length of Python functions."""
+
+    name = "quality"
+
+    def __init__(self, settings: QualitySettings | None = None) -> None:
+        self.settings = settings or QualitySettings()
+
+    @property
+    def rules(self) -> Sequence[RuleMeta]:
+        return [COMPLEXITY, LENGTH]
+
+    def applies_to(self, source: SourceFile) -> bool:
+        return source.language == "python"
+
+    def check(self, source: SourceFile) -> Iterable[Finding]:
+        # Imported here so that loading the settings does not load the analysis; shares its parse.
+        from aigentflow.review.python.parsing import Positions, module_statements, parse_python
+
+        tree = parse_python(source.path, source.text)
+        if tree is None:
+            return []
+        pos = Positions(source.text)
+        keyword_lines = [n for n, text in enumerate(pos.lines, 1) for _ in _DECISION_WORDS.finditer(text)]
+        findings: list[Finding] = []
+        for node in module_statements(tree):
+            if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                continue
+            line, col = pos.start(node)
+            name_end = (
+                col + len("async def " if isinstance(node, ast.AsyncFunctionDef) else "def ") + len(node.name)
+            )
+
+            end = node.end_lineno or node.lineno
+            # Every decision point needs a keyword (if/for/while/and/or/except/case/assert), so
+            # their count bounds the complexity: most functions need no walk at all.
+            bound = (
+                1 + bisect.bisect_right(keyword_lines, end) - bisect.bisect_left(keyword_lines, node.lineno)
+            )
+            complexity = cyclomatic_complexity(node) if bound > self.settings.max_complexity else 0
+            if complexity > self.settings.max_complexity:
+                findings.append(
+                    COMPLEXITY.finding(
+                        source,
+                        line=line,
+                        column=col,
+                        end_line=line,
+                        end_column=name_end,
+                        basis=f"complexity|{node.name}",
+                        message=f"{node.name}() has cyclomatic complexity {complexity} "
+                        f"(threshold {self.settings.max_complexity})",
+                    )
+                )
+            length = (node.end_lineno or node.lineno) - node.lineno + 1
+            if length > self.settings.max_function_lines:
+                findings.append(
+                    LENGTH.finding(
+                        source,
+                        line=line,
+                        column=col,
+                        end_line=line,
+                        end_column=name_end,
+                        basis=f"length|{node.name}",
+                        message=f"{node.name}() is {length} lines long "
+                        f"(threshold {self.settings.max_function_lines})",
+                    )
+                )
+        return findings
