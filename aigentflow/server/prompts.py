@@ -1,7 +1,8 @@
 """MCP prompts: what Claude Code shows as `/mcp__aigentflow__<name>` slash commands.
 
-Each prompt gathers deterministic facts from the services (the changed files and their findings,
-one finding's rule and code, the project's test command) and hands the judgement work to the
+Each prompt gathers deterministic facts from the services (one finding's rule and code, the
+project's test command; the `security-review` prompt lives with `review_changes` in
+`tools_changes`) and hands the judgement work to the
 host's model, naming this server's tools that help. Secret values never appear in a prompt:
 the spans of `secrets.*` findings are masked in every code excerpt, and finding messages are
 already redacted by the rules.
@@ -10,7 +11,6 @@ already redacted by the rules.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from pathlib import Path
 
 import anyio.to_thread
 from mcp.server.mcpserver import Context, MCPServer
@@ -21,9 +21,8 @@ from aigentflow.errors import AigentflowError
 from aigentflow.review.findings import Finding
 from aigentflow.services import Services
 
-__all__ = ["MAX_FILES", "changed_paths", "mask_secrets", "register"]
+__all__ = ["mask_secrets", "register"]
 
-MAX_FILES = 50  # changed files listed in one security-review prompt
 CONTEXT_LINES = 3  # lines of code shown around an explained finding
 MASK = "[REDACTED]"
 
@@ -31,25 +30,6 @@ MASK = "[REDACTED]"
 def _invalid(message: str) -> MCPError:
     """An error the calling model sees and can fix (bad argument, no such finding)."""
     return MCPError(code=INVALID_PARAMS, message=message)
-
-
-def changed_paths(root: Path, base: str) -> list[str] | None:
-    """Workspace-relative paths changed against `base` (tracked) plus untracked, existing files.
-
-    None when `root` is not inside a git repository with a commit. Runs git through
-    `aigentflow.agents.worktree.git` (no shell, `core.fsmonitor` off).
-    """
-    from aigentflow.agents.worktree import GitError, git, repo_root
-
-    if repo_root(root) is None:
-        return None
-    try:
-        tracked = git(root, "diff", "--name-only", "--relative", "-z", base, "--")
-        untracked = git(root, "ls-files", "--others", "--exclude-standard", "-z")
-    except GitError as exc:
-        raise _invalid(f"cannot compare with {base!r}: {exc}") from exc
-    names = {n for n in (tracked + untracked).split("\0") if n}
-    return sorted(n for n in names if (root / n).is_file())
 
 
 def mask_secrets(lines: Sequence[str], findings: Iterable[Finding], first_line: int = 1) -> list[str]:
@@ -78,40 +58,6 @@ def _finding_line(finding: Finding) -> str:
 def _tool_names(names: Iterable[str], *words: str) -> str:
     picked = sorted(n for n in names if any(w in n for w in words))
     return ", ".join(f"`{n}`" for n in picked) if picked else "(none)"
-
-
-def _security_review(services: Services, base: str, tools: list[str]) -> str:
-    root = services.workspace.root
-    paths = changed_paths(root, base)
-    if paths is None:
-        scope = "This workspace is not a git repository with a commit, so there is no diff to review."
-        paths = []
-    else:
-        scope = f"Changed files against `{base}` (tracked changes and untracked files): {len(paths)}."
-    lines = ["Do a security review of the current changes in this workspace.", "", scope]
-    for path in paths[:MAX_FILES]:
-        review = services.findings.get(path)
-        if review.skipped:
-            lines.append(f"- {path}: not reviewed ({review.skipped})")
-            continue
-        count = len(review.findings)
-        lines.append(f"- {path}: {count} finding{'s' if count != 1 else ''}")
-        lines.extend(_finding_line(f) for f in review.findings)
-    if len(paths) > MAX_FILES:
-        lines.append(f"- … and {len(paths) - MAX_FILES} more files (not listed)")
-    lines += [
-        "",
-        "The findings above come from Aigentflow's deterministic rules; secret values are redacted.",
-        "Please:",
-        f"1. Read each changed file's diff (`git diff {base} -- <path>`; untracked files whole) and look",
-        "   for what rules cannot see: injection, broken access control, unsafe deserialization, SSRF,",
-        "   path traversal, weak cryptography, secrets in logs, missing input validation.",
-        "2. For every finding listed, say whether it is real in context and how to fix it.",
-        f"3. Re-check files with this server's review tools: {_tool_names(tools, 'review', 'secret')}.",
-        "Answer with a table (file:line, severity, problem, fix), worst first, then a one-line verdict:",
-        "safe to merge, or not yet. Never repeat a secret value; refer to it by file and line.",
-    ]
-    return "\n".join(lines)
 
 
 def _fix_failing_tests(services: Services, test: str, tools: list[str]) -> str:
@@ -194,15 +140,6 @@ def register(mcp: MCPServer[Services]) -> None:
 
     async def tool_names() -> list[str]:
         return [tool.name for tool in await mcp.list_tools()]
-
-    @mcp.prompt(title="Security review of the current changes")
-    async def security_review(ctx: Context[Services], base: str = "HEAD") -> str:
-        """Review the uncommitted changes (against `base`, default HEAD) for security problems,
-        starting from Aigentflow's findings in the changed files."""
-        if not base or base.startswith("-"):
-            raise _invalid("base must be a git revision such as HEAD or main")
-        services, tools = services_of(ctx), await tool_names()
-        return await anyio.to_thread.run_sync(lambda: _security_review(services, base, tools))
 
     @mcp.prompt(title="Fix failing tests")
     async def fix_failing_tests(ctx: Context[Services], test: str = "") -> str:

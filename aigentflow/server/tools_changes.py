@@ -6,19 +6,16 @@ from __future__ import annotations
 import anyio.to_thread
 from mcp.server.mcpserver import Context, MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
-from mcp_types import ToolAnnotations
 from pydantic import BaseModel, Field
 
 from aigentflow.errors import AigentflowError
 from aigentflow.review.diff import DiffReview, OwaspSummary, review_diff
 from aigentflow.review.findings import Finding
+from aigentflow.server.annotations import READ_ONLY
 from aigentflow.services import Services
 
 __all__ = ["ChangesResult", "register"]
 
-_READ_ONLY = ToolAnnotations(
-    read_only_hint=True, destructive_hint=False, idempotent_hint=True, open_world_hint=False
-)
 MAX_RESULTS = 500
 
 
@@ -76,7 +73,7 @@ def _brief(review: DiffReview, limit: int = 40) -> str:
 def register(mcp: MCPServer[Services]) -> None:
     from aigentflow.server.app import services_of
 
-    @mcp.tool(title="Review changes", annotations=_READ_ONLY)
+    @mcp.tool(title="Review changes", annotations=READ_ONLY)
     async def review_changes(
         ctx: Context[Services], rev: str | None = None, max_results: int = 100
     ) -> ChangesResult:

