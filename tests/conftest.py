@@ -5,8 +5,33 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any, Union
 
 import pytest
+import pytest_lsp.client
+from lsprotocol import types as lsp
+from pygls.protocol import default_converter
+
+
+def _converter_with_code_actions_fixed() -> Any:
+    """pygls' client converter, except for lsprotocol's `Command | CodeAction` hook.
+
+    That hook reads every object with a `command` key as a `Command`, so a `CodeAction` that
+    carries an edit *and* a command (which LSP runs after the edit) loses its edit. The
+    specification tells them apart by the type of `command` (a string in a `Command`), as
+    VS Code and Neovim do; so does this hook. Test clients only: the server is unaffected.
+    """
+    converter = default_converter()
+
+    def structure(obj: Any, _: type) -> lsp.Command | lsp.CodeAction:
+        kind = lsp.Command if isinstance(obj.get("command"), str) else lsp.CodeAction
+        return converter.structure(obj, kind)
+
+    converter.register_structure_hook(Union[lsp.Command, lsp.CodeAction], structure)  # noqa: UP007
+    return converter
+
+
+pytest_lsp.client.default_converter = _converter_with_code_actions_fixed
 
 
 @pytest.fixture(autouse=True)

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import TYPE_CHECKING
 
 from lsprotocol import types as lsp
 
 from aigentflow.lsp import commands
 from aigentflow.lsp.convert import SOURCE, to_lsp_edit
+from aigentflow.review.decisions import lesson_for
 from aigentflow.review.findings import Finding
 from aigentflow.review.rules import SourceFile
 from aigentflow.review.suppress import suppression_edit
+from aigentflow.state.lessons import Lesson
 
 if TYPE_CHECKING:
     from aigentflow.lsp.server import AigentflowLanguageServer
@@ -27,6 +30,15 @@ def suppress_edit_for(ls: AigentflowLanguageServer, uri: str, finding: Finding) 
     return lsp.WorkspaceEdit(changes={uri: [to_lsp_edit(edit, doc.lines, doc)]})
 
 
+def _record(lesson: Lesson) -> lsp.Command:
+    """The command a client runs after applying an action's edit: it records the decision.
+
+    (LSP runs an action's `command` after its `edit`, so the server learns the user chose it.)
+    """
+    data = {k: v for k, v in asdict(lesson).items() if k != "ts"}
+    return lsp.Command(title="Record the decision", command=commands.RECORD_DECISION, arguments=[data])
+
+
 def _actions_for(
     ls: AigentflowLanguageServer, uri: str, diagnostic: lsp.Diagnostic, finding: Finding
 ) -> list[lsp.CodeAction]:
@@ -38,17 +50,19 @@ def _actions_for(
             diagnostics=[diagnostic],
             is_preferred=True,
             edit=lsp.WorkspaceEdit(changes={uri: [to_lsp_edit(e, doc.lines, doc) for e in fix.edits]}),
+            command=_record(lesson_for(finding, doc.source, fix.edits, "fix")),
         )
         for fix in finding.fixes
     ]
-    suppress = suppress_edit_for(ls, uri, finding)
-    if suppress is not None:
+    allow = suppression_edit(finding, SourceFile.of(finding.path, doc.source))
+    if allow is not None:
         actions.append(
             lsp.CodeAction(
                 title=f"Suppress {finding.rule_id} on this line (aigentflow: allow)",
                 kind=lsp.CodeActionKind.QuickFix,
                 diagnostics=[diagnostic],
-                edit=suppress,
+                edit=lsp.WorkspaceEdit(changes={uri: [to_lsp_edit(allow, doc.lines, doc)]}),
+                command=_record(lesson_for(finding, doc.source, [allow], "suppress")),
             )
         )
     actions.append(

@@ -15,6 +15,7 @@ REVIEW_CHANGES = "aigentflow.reviewChanges"
 SEARCH_CODE = "aigentflow.searchCode"
 INDEX_STATUS = "aigentflow.indexStatus"
 SERVER_STATUS = "aigentflow.serverStatus"
+RECORD_DECISION = "aigentflow.recordDecision"  # run by the client after a fix/suppress action
 
 ALL_COMMANDS = (
     SUPPRESS_LINE,
@@ -24,4 +25,5 @@ ALL_COMMANDS = (
     SEARCH_CODE,
     INDEX_STATUS,
     SERVER_STATUS,
+    RECORD_DECISION,
 )

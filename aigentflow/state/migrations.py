@@ -56,7 +56,22 @@ CREATE TABLE guard_events (
 CREATE INDEX guard_events_corr ON guard_events (correlation_id)
 """
 
+_LESSONS = """
+CREATE TABLE lessons (
+    id INTEGER PRIMARY KEY,
+    ts REAL NOT NULL,
+    rule_id TEXT NOT NULL,
+    decision TEXT NOT NULL,
+    path TEXT NOT NULL,
+    file_type TEXT NOT NULL,
+    before TEXT NOT NULL,
+    after TEXT NOT NULL
+);
+CREATE INDEX lessons_rule ON lessons (rule_id)
+"""
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "cost ledger", _COST_LEDGER),
     Migration(2, "guardrail events", _GUARD_EVENTS),
+    Migration(3, "review lessons", _LESSONS),
 ]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ast
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -12,7 +11,16 @@ from pytest_lsp import LanguageClient
 
 from tests.helpers import async_wait_until
 
-__all__ = ["baseline_command", "code_actions_for", "diagnostics_for", "open_doc", "pulls", "type_text"]
+__all__ = [
+    "apply_action",
+    "apply_text_edits",
+    "baseline_command",
+    "code_actions_for",
+    "diagnostics_for",
+    "open_doc",
+    "pulls",
+    "type_text",
+]
 
 
 def pulls(client: LanguageClient) -> bool:
@@ -33,18 +41,41 @@ async def diagnostics_for(client: LanguageClient, uri: str, *, expect: int) -> l
 
 
 def baseline_command(actions: Sequence[lsp.Command | lsp.CodeAction]) -> dict[str, Any]:
-    """The command of the "Add … to the baseline" code action.
-
-    lsprotocol's client-side hook turns any code action that has a `command` into a `Command`
-    (and stringifies the nested command): undo that here. VS Code and Neovim decide by the
-    type of `command`, as the specification says, and read the action as sent.
-    """
+    """The command of the "Add … to the baseline" code action."""
     [action] = [a for a in actions if "baseline" in a.title]
-    if isinstance(action, lsp.CodeAction):
-        assert action.command is not None
-        return {"command": action.command.command, "arguments": action.command.arguments}
-    parsed: dict[str, Any] = ast.literal_eval(action.command)
-    return parsed
+    assert isinstance(action, lsp.CodeAction) and action.command is not None
+    return {"command": action.command.command, "arguments": action.command.arguments}
+
+
+async def apply_action(
+    client: LanguageClient, action: lsp.CodeAction, uri: str, text: str, version: int
+) -> str:
+    """Do what an editor does with a chosen action: apply its edit, then run its command.
+
+    Returns the new text (also sent to the server as a change)."""
+    if action.edit is not None and action.edit.changes is not None:
+        text = apply_text_edits(text, action.edit.changes[uri])
+        type_text(client, uri, version, text)
+    if action.command is not None:
+        await client.workspace_execute_command_async(
+            lsp.ExecuteCommandParams(command=action.command.command, arguments=action.command.arguments)
+        )
+    return text
+
+
+def apply_text_edits(text: str, edits: Sequence[lsp.TextEdit]) -> str:
+    """`text` with LSP edits applied (UTF-16 positions equal code points for the texts used here)."""
+    lines = text.splitlines(keepends=True)
+    starts = [0]
+    for line in lines:
+        starts.append(starts[-1] + len(line))
+
+    def offset(position: lsp.Position) -> int:
+        return min(starts[min(position.line, len(lines))] + position.character, len(text))
+
+    for edit in sorted(edits, key=lambda e: (e.range.start.line, e.range.start.character), reverse=True):
+        text = text[: offset(edit.range.start)] + edit.new_text + text[offset(edit.range.end) :]
+    return text
 
 
 def open_doc(client: LanguageClient, path: Path, text: str) -> str:

@@ -13,8 +13,17 @@ from lsprotocol import types as lsp
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 
 from aigentflow.lsp import commands
+from aigentflow.state.lessons import LessonStore
+from aigentflow.state.store import StateStore
 from tests.helpers import AIGENTFLOW, FAKE_AWS_KEY
-from tests.lsp.editing import baseline_command, code_actions_for, diagnostics_for, open_doc, type_text
+from tests.lsp.editing import (
+    apply_action,
+    baseline_command,
+    code_actions_for,
+    diagnostics_for,
+    open_doc,
+    type_text,
+)
 
 SECRET_LINE = f'AWS_KEY = "{FAKE_AWS_KEY}"\n'
 
@@ -71,15 +80,21 @@ async def test_the_suppress_action_inserts_an_allow_comment_that_silences_the_fi
     uri = open_doc(client, workspace / "conf.py", SECRET_LINE)
     [diagnostic] = await diagnostics_for(client, uri, expect=1)
     actions = await code_actions_for(client, uri, diagnostic)
-    titles = [a.title for a in actions]
-    suppress = next(a for a in actions if isinstance(a, lsp.CodeAction) and "aigentflow: allow" in a.title)
-    assert any("baseline" in t for t in titles)
-    assert suppress.edit is not None and suppress.edit.changes is not None
-    [edit] = suppress.edit.changes[uri]
-    new_text = SECRET_LINE[: edit.range.start.character].rstrip("\n") + edit.new_text + "\n"
+    assert any("baseline" in a.title for a in actions)
+    [suppress] = [a for a in actions if isinstance(a, lsp.CodeAction) and "aigentflow: allow" in a.title]
+    new_text = await apply_action(client, suppress, uri, SECRET_LINE, version=2)
     assert "aigentflow: allow[secrets.aws-access-key]" in new_text
-    type_text(client, uri, 2, new_text)
     assert await diagnostics_for(client, uri, expect=0) == []
+    # Running the action's command recorded the decision in the project state, secret masked.
+    [lesson] = LessonStore(StateStore.for_workspace(workspace)).recent()
+    assert (lesson.rule_id, lesson.decision, lesson.path, lesson.file_type) == (
+        "secrets.aws-access-key",
+        "suppress",
+        "conf.py",
+        ".py",
+    )
+    assert "aigentflow: allow" in lesson.after and "aigentflow: allow" not in lesson.before
+    assert FAKE_AWS_KEY not in lesson.before + lesson.after and "[REDACTED]" in lesson.before
 
 
 async def test_the_baseline_action_records_the_finding_and_clears_it(
@@ -97,6 +112,8 @@ async def test_the_baseline_action_records_the_finding_and_clears_it(
     stored = json.loads((workspace / ".aigentflow" / "baseline.json").read_text())
     assert FAKE_AWS_KEY not in json.dumps(stored)
     assert await diagnostics_for(client, uri, expect=0) == []
+    [lesson] = LessonStore(StateStore.for_workspace(workspace)).recent()
+    assert lesson.decision == "baseline" and FAKE_AWS_KEY not in lesson.before
     # The baseline survives the line moving down.
     type_text(client, uri, 2, "\n\n# moved\n" + SECRET_LINE)
     assert await diagnostics_for(client, uri, expect=0) == []

@@ -14,6 +14,7 @@ export const REVIEW_CHANGES = "aigentflow.reviewChanges";
 export const SEARCH_CODE = "aigentflow.searchCode";
 export const INDEX_STATUS = "aigentflow.indexStatus";
 export const SERVER_STATUS = "aigentflow.serverStatus";
+export const RECORD_DECISION = "aigentflow.recordDecision";
 
 export const ALL_COMMANDS: readonly string[] = [
   SUPPRESS_LINE,
@@ -23,6 +24,7 @@ export const ALL_COMMANDS: readonly string[] = [
   SEARCH_CODE,
   INDEX_STATUS,
   SERVER_STATUS,
+  RECORD_DECISION,
 ];
 // --- end of mirrored server commands ---
 

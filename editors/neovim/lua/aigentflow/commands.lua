@@ -9,4 +9,5 @@ return {
   SEARCH_CODE = "aigentflow.searchCode",
   INDEX_STATUS = "aigentflow.indexStatus",
   SERVER_STATUS = "aigentflow.serverStatus",
+  RECORD_DECISION = "aigentflow.recordDecision",
 }
