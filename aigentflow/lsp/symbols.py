@@ -11,6 +11,7 @@ from aigentflow.errors import AigentflowError
 
 if TYPE_CHECKING:
     from aigentflow.context.search import SearchHit
+    from aigentflow.context.service import ContextService
     from aigentflow.lsp.server import AigentflowLanguageServer
 
 __all__ = ["register", "workspace_symbols"]
@@ -41,6 +42,11 @@ def to_symbol(hit: SearchHit, root_uri: str) -> lsp.SymbolInformation:
     )
 
 
+def _symbols(index: ContextService, query: str) -> list[SearchHit]:
+    index.ensure_indexed()
+    return index.symbols(query, MAX_SYMBOLS)
+
+
 async def workspace_symbols(
     ls: AigentflowLanguageServer, params: lsp.WorkspaceSymbolParams
 ) -> list[lsp.SymbolInformation]:
@@ -48,9 +54,7 @@ async def workspace_symbols(
     if index is None:
         return []
     try:
-        hits = await asyncio.to_thread(
-            lambda: (index.ensure_indexed(), index.symbols(params.query, MAX_SYMBOLS))[1]
-        )
+        hits = await asyncio.to_thread(_symbols, index, params.query)
     except AigentflowError as exc:
         ls.window_log_message(
             lsp.LogMessageParams(type=lsp.MessageType.Warning, message=f"workspace/symbol: {exc}")

