@@ -12,19 +12,16 @@ import json
 import anyio.to_thread
 from mcp.server.mcpserver import Context, MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
-from mcp_types import ToolAnnotations
 from pydantic import BaseModel, Field
 
 from aigentflow.context.assemble import ContextBundle, ContextRequest
 from aigentflow.context.service import ContextService
 from aigentflow.errors import AigentflowError
+from aigentflow.server.annotations import READ_ONLY
 from aigentflow.services import Services
 
 __all__ = ["CodeHit", "SearchCodeResult", "register"]
 
-_READ_ONLY = ToolAnnotations(
-    read_only_hint=True, destructive_hint=False, idempotent_hint=True, open_world_hint=False
-)
 MAX_LIMIT = 50
 SNIPPET_LINES = 40
 
@@ -113,7 +110,7 @@ def get_context_sync(
 def register(mcp: MCPServer[Services]) -> None:
     from aigentflow.server.app import services_for, services_of
 
-    @mcp.tool(title="Search the code", annotations=_READ_ONLY)
+    @mcp.tool(title="Search the code", annotations=READ_ONLY)
     async def search_code(
         ctx: Context[Services],
         query: str,
@@ -128,7 +125,7 @@ def register(mcp: MCPServer[Services]) -> None:
         services = services_of(ctx)
         return await anyio.to_thread.run_sync(search_code_sync, services, query, limit, path_glob, language)
 
-    @mcp.tool(title="Assemble context for a task", annotations=_READ_ONLY)
+    @mcp.tool(title="Assemble context for a task", annotations=READ_ONLY)
     async def get_context(
         ctx: Context[Services],
         task: str,
