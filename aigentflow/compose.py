@@ -11,17 +11,25 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
+from aigentflow.agents.runs import attach_runs
 from aigentflow.config import load_config
 from aigentflow.context.service import attach_index
 from aigentflow.events import EventBus
+from aigentflow.llm.attach import attach_models
 from aigentflow.review.baseline import Baseline
 from aigentflow.review.engine import ReviewEngine
 from aigentflow.review.packs import default_packs
 from aigentflow.review.store import BASELINE_PATH, FindingsStore
 from aigentflow.services import Services
+from aigentflow.settings import ReviewSettings
 from aigentflow.workspace import Workspace
 
-__all__ = ["build_services"]
+__all__ = ["build_review_engine", "build_services"]
+
+
+def build_review_engine(settings: ReviewSettings, baseline: Baseline | None) -> ReviewEngine:
+    """A review engine with every built-in rule pack. Raises ReviewError on unknown rule ids."""
+    return ReviewEngine(default_packs(settings), settings, baseline)
 
 
 def build_services(root: Path, environ: Mapping[str, str] | None = None) -> Services:
@@ -34,7 +42,7 @@ def build_services(root: Path, environ: Mapping[str, str] | None = None) -> Serv
     workspace = Workspace(root, settings.workspace)
     bus = EventBus()
     baseline = Baseline(workspace.root / BASELINE_PATH)
-    engine = ReviewEngine(default_packs(settings.review), settings.review, baseline)
+    engine = build_review_engine(settings.review, baseline)
     findings = FindingsStore(workspace, engine, bus)
     services = Services(
         config=config,
@@ -45,4 +53,6 @@ def build_services(root: Path, environ: Mapping[str, str] | None = None) -> Serv
         findings=findings,
     )
     attach_index(services)  # code index: lazy open, background refresh, file-event updates
+    attach_models(services, os.environ if environ is None else environ)  # state store + model gateway
+    attach_runs(services, os.environ if environ is None else environ)  # build-test-fix runs
     return services

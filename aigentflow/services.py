@@ -7,13 +7,16 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from aigentflow.agents.runs import RunManager
 from aigentflow.config import LoadedConfig
 from aigentflow.context.service import ContextService
 from aigentflow.events import EventBus
+from aigentflow.llm.gateway import ModelGateway
 from aigentflow.review.baseline import Baseline
 from aigentflow.review.engine import ReviewEngine
 from aigentflow.review.store import FindingsStore
 from aigentflow.settings import Settings
+from aigentflow.state.store import StateStore
 from aigentflow.workspace import Workspace
 
 __all__ = ["Services"]
@@ -33,6 +36,9 @@ class Services:
     connections: dict[str, int] = field(default_factory=dict)  # open client connections by protocol
     http_url: str | None = None
     index: ContextService | None = None  # the code index (aigentflow.context)
+    state: StateStore | None = None  # .aigentflow/state.db: cost ledger, guard events (aigentflow.state)
+    models: ModelGateway | None = None  # every model call goes through it (aigentflow.llm)
+    runs: RunManager | None = None  # build-test-fix runs (aigentflow.agents.runs)
     # Long-running jobs a component wants while the daemon runs (indexing, ...): started as
     # tasks once the event loop exists, cancelled at shutdown.
     background: list[Callable[[], Awaitable[None]]] = field(default_factory=list)

@@ -8,8 +8,11 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from aigentflow.agents.settings import FixSettings
+from aigentflow.context.settings import ContextSettings
 from aigentflow.llm.settings import LlmSettings
 from aigentflow.review.findings import Severity
+from aigentflow.review.quality import QualitySettings
 
 __all__ = [
     "DaemonSettings",
@@ -59,6 +62,7 @@ class ReviewSettings(_Section):
         default_factory=dict, description="Per-rule settings by rule id (or id prefix ending in '*')."
     )
     secrets: SecretsSettings = Field(default_factory=SecretsSettings)
+    quality: QualitySettings = Field(default_factory=QualitySettings)
 
 
 class Settings(_Section):
@@ -69,3 +73,5 @@ class Settings(_Section):
     workspace: WorkspaceSettings = Field(default_factory=WorkspaceSettings)
     review: ReviewSettings = Field(default_factory=ReviewSettings)
     llm: LlmSettings = Field(default_factory=LlmSettings)
+    fix: FixSettings = Field(default_factory=FixSettings)
+    context: ContextSettings = Field(default_factory=ContextSettings)

@@ -31,6 +31,8 @@ COMMANDS: dict[str, str] = {
     "index": "index",
     "search": "search",
     "setup": "setup",
+    "cost": "cost",
+    "fix": "fix",
 }
 
 # One line of help per command, so `aigentflow --help` needs no imports.
@@ -45,6 +47,8 @@ SUMMARIES: dict[str, str] = {
     "index": "build or refresh the code index (files, chunks, embeddings)",
     "search": "search the code index (hybrid keyword + semantic)",
     "setup": "register this workspace's MCP server with Claude Desktop or Claude Code",
+    "cost": "summarise model spend (by model, purpose, task) against the budgets",
+    "fix": "build, test, classify failures and try verified fixes in a git worktree",
 }
 
 
@@ -53,7 +57,9 @@ def _module(command: str) -> ModuleType:
 
 
 def _parser(command: str | None) -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="aigentflow", description="Aigentflow: a local coding orchestrator daemon.")
+    parser = argparse.ArgumentParser(
+        prog="aigentflow", description="Aigentflow: a local coding orchestrator daemon."
+    )
     parser.add_argument("--version", action="version", version=f"aigentflow {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name in COMMANDS:

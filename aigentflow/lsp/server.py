@@ -15,7 +15,7 @@ from pygls.protocol import LanguageServerProtocol
 from pygls.protocol.language_server import lsp_method
 
 from aigentflow import __version__
-from aigentflow.lsp import code_actions, diagnostics, execute, symbols
+from aigentflow.lsp import code_actions, diagnostics, execute, fix, symbols, workspace_commands
 from aigentflow.lsp.session import LspSession
 from aigentflow.lsp.transport import serve_lsp_stream
 from aigentflow.services import Services
@@ -27,6 +27,8 @@ FEATURES: tuple[Callable[[AigentflowLanguageServer], None], ...] = (
     code_actions.register,
     execute.register,
     symbols.register,
+    fix.register,
+    workspace_commands.register,
 )
 
 

@@ -6,14 +6,15 @@ daemon's services through the typed lifespan context (`services_of(ctx)`).
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 import weakref
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from mcp.server.mcpserver import Context, MCPServer
 
 from aigentflow import __version__
-from aigentflow.server import prompts, resources, tools_context, tools_review
+from aigentflow.server import prompts, resources, resources_cost, tools_changes, tools_context, tools_review
+from aigentflow.server import tools_fix
 from aigentflow.services import Services
 
 __all__ = ["INSTRUCTIONS", "build_mcp_server", "services_for", "services_of"]
@@ -27,7 +28,15 @@ full. Read `aigentflow://findings/{path}` for one file's findings and `aigentflo
 for the daemon's state.
 """
 
-FEATURES = (tools_review.register, resources.register, tools_context.register, prompts.register)
+FEATURES = (
+    tools_review.register,
+    resources.register,
+    tools_context.register,
+    prompts.register,
+    resources_cost.register,
+    tools_changes.register,
+    tools_fix.register,
+)
 
 
 def services_of(ctx: Context[Services]) -> Services:
