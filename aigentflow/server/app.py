@@ -20,12 +20,18 @@ from aigentflow.services import Services
 __all__ = ["INSTRUCTIONS", "build_mcp_server", "services_for", "services_of"]
 
 INSTRUCTIONS = """\
-Aigentflow serves one code workspace: its files, review findings and project state.
-Use `scan_secrets` to find hardcoded credentials before sharing or committing code, and
-`review_files` for every security/quality finding in a file or folder. Paths are relative
-to the workspace root; nothing outside it can be read. Findings never contain a secret in
-full. Read `aigentflow://findings/{path}` for one file's findings and `aigentflow://status`
-for the daemon's state.
+Aigentflow serves one code workspace: its files, code index, review findings, test runs and
+project state. Paths are relative to the workspace root; nothing outside it can be read.
+- Find code with `search_code` (hybrid keyword + semantic); get a token-budgeted bundle of the
+  code relevant to a task with `get_context` before planning or editing.
+- Review: `scan_secrets` (hardcoded credentials), `review_files` (every finding in a file or
+  folder), `review_changes` (only the changed lines, summarised per OWASP category). Findings
+  never contain a secret in full.
+- Tests: `run_tests` runs and classifies the test suite; `build_test_fix` starts a run that
+  fixes failures in an isolated git worktree (it returns a run id at once: follow it with
+  `run_status`), then `accept_fix` applies the verified diff or `reject_fix` discards it.
+Resources: `aigentflow://findings/{path}`, `aigentflow://index/status`, `aigentflow://runs/{id}`,
+`aigentflow://cost`, `aigentflow://status`.
 """
 
 FEATURES = (
