@@ -79,7 +79,7 @@ class ReviewError(AigentflowError):
     """A review request could not be carried out."""
 
 
-class IndexError_(AigentflowError):  # noqa: N801 - the builtin IndexError must stay visible
+class IndexError_(AigentflowError):
     """The code index could not be opened, written or searched."""
 
 

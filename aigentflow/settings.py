@@ -50,9 +50,13 @@ class RuleSettings(_Section):
 
 
 class SecretsSettings(_Section):
-    entropy_threshold: float = Field(3.5, ge=0, description="Shannon entropy (bits/char) for generic secrets.")
+    entropy_threshold: float = Field(
+        3.5, ge=0, description="Shannon entropy (bits/char) for generic secrets."
+    )
     min_length: int = Field(12, ge=6, description="Shortest value the generic rule considers.")
-    allowlist: list[str] = Field(default_factory=list, description="Regexes of values that are never secrets.")
+    allowlist: list[str] = Field(
+        default_factory=list, description="Regexes of values that are never secrets."
+    )
 
 
 class ReviewSettings(_Section):

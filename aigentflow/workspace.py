@@ -8,6 +8,7 @@ of the workspace.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -40,7 +41,7 @@ class Workspace:
     def __init__(self, root: Path, settings: WorkspaceSettings | None = None) -> None:
         self.root = root.resolve()
         self.settings = settings or WorkspaceSettings()
-        self._specs: dict[Path, pathspec.PathSpec | None] = {}
+        self._specs: dict[Path, pathspec.GitIgnoreSpec | None] = {}
         self._base = self._build_base_spec()
 
     # -- paths -------------------------------------------------------------------------
@@ -131,7 +132,7 @@ class Workspace:
                 return True
         return False
 
-    def _spec_for(self, directory: Path) -> pathspec.PathSpec | None:
+    def _spec_for(self, directory: Path) -> pathspec.GitIgnoreSpec | None:
         if directory not in self._specs:
             self._specs[directory] = _read_spec(directory / ".gitignore")
         return self._specs[directory]
@@ -141,13 +142,11 @@ class Workspace:
         self._specs.clear()
         self._base = self._build_base_spec()
 
-    def _build_base_spec(self) -> pathspec.PathSpec:
+    def _build_base_spec(self) -> pathspec.GitIgnoreSpec:
         lines = list(ALWAYS_IGNORED) + list(self.settings.ignore)
         own = self.root / ".aigentflow" / "ignore"
-        try:
+        with contextlib.suppress(OSError):
             lines += own.read_text(encoding="utf-8", errors="replace").splitlines()
-        except OSError:
-            pass
         return pathspec.GitIgnoreSpec.from_lines(lines)
 
     # -- reading -----------------------------------------------------------------------
@@ -185,7 +184,7 @@ def decode_text(rel: str, data: bytes) -> FileText:
     return FileText(path=rel, text=text, size=len(data), invalid_utf8=invalid)
 
 
-def _read_spec(path: Path) -> pathspec.PathSpec | None:
+def _read_spec(path: Path) -> pathspec.GitIgnoreSpec | None:
     try:
         lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
     except OSError:

@@ -17,7 +17,20 @@ __all__ = ["comment_token", "is_suppressed", "suppression_edit"]
 _ALLOW = re.compile(r"aigentflow:\s*allow(?P<next>-next-line)?(?:\[(?P<ids>[^\]]*)\])?")
 
 _HASH = {"python", "shell", "yaml", "toml", "dotenv", "ruby", "dockerfile", "terraform", "perl", "r"}
-_SLASH = {"javascript", "typescript", "tsx", "go", "rust", "java", "c", "cpp", "csharp", "kotlin", "swift", "php"}
+_SLASH = {
+    "javascript",
+    "typescript",
+    "tsx",
+    "go",
+    "rust",
+    "java",
+    "c",
+    "cpp",
+    "csharp",
+    "kotlin",
+    "swift",
+    "php",
+}
 
 
 def comment_token(language: str | None) -> str | None:

@@ -13,8 +13,15 @@ from contextlib import asynccontextmanager
 from mcp.server.mcpserver import Context, MCPServer
 
 from aigentflow import __version__
-from aigentflow.server import prompts, resources, resources_cost, tools_changes, tools_context, tools_review
-from aigentflow.server import tools_fix
+from aigentflow.server import (
+    prompts,
+    resources,
+    resources_cost,
+    tools_changes,
+    tools_context,
+    tools_fix,
+    tools_review,
+)
 from aigentflow.services import Services
 
 __all__ = ["INSTRUCTIONS", "build_mcp_server", "services_for", "services_of"]
