@@ -60,7 +60,7 @@ def _line_of(failure: FailureRecord, root: Any) -> int:
 
 
 def publish_failures(ls: AigentflowLanguageServer, record: RunRecord) -> list[str]:
-    """Failing tests as diagnostics (merged with the file's review findings); the URIs touched."""
+    """Failing tests as diagnostics, kept with the file's review findings; the URIs touched."""
     root = ls.services.workspace.root
     by_uri: dict[str, list[lsp.Diagnostic]] = {}
     for failure in record.failures:
@@ -78,11 +78,7 @@ def publish_failures(ls: AigentflowLanguageServer, record: RunRecord) -> list[st
                 code=failure.classification.value,
             )
         )
-    for uri, diagnostics in by_uri.items():
-        review = ls.session.diagnostics(uri, ls.session.findings(uri))
-        ls.text_document_publish_diagnostics(
-            lsp.PublishDiagnosticsParams(uri=uri, diagnostics=review + diagnostics)
-        )
+    ls.session.replace_extra(by_uri)  # shown with the review findings until the next run
     return list(by_uri)
 
 

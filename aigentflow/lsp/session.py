@@ -35,6 +35,8 @@ class LspSession:
         self.ls = ls
         self.services = services
         self.pull = False
+        # Diagnostics from other sources than review (failing tests), shown with the findings.
+        self.extra: dict[str, list[lsp.Diagnostic]] = {}
         # The review this connection sees: the daemon's, or one with the editor's settings layered on.
         self.review_settings = services.settings.review
         self.engine = services.review
@@ -109,7 +111,17 @@ class LspSession:
         doc = self.ls.workspace.get_text_document(uri) if self.is_open(uri) else None
         lines = doc.lines if doc else []
         root = self.services.workspace.root.as_posix()
-        return [to_diagnostic(f, lines, doc, root) for f in findings]
+        return [to_diagnostic(f, lines, doc, root) for f in findings] + self.extra.get(uri, [])
+
+    def replace_extra(self, by_uri: dict[str, list[lsp.Diagnostic]]) -> None:
+        """Show `by_uri` (e.g. failing tests) alongside the findings, dropping the previous set."""
+        touched = set(self.extra) | set(by_uri)
+        self.extra = {uri: diagnostics for uri, diagnostics in by_uri.items() if diagnostics}
+        if self.pull:
+            self._request_refresh()
+        for uri in touched:
+            if not self.pull or not self.is_open(uri):
+                self.publish(uri)
 
     def schedule(self, uri: str, delay_s: float) -> None:
         """(Re)check a document after `delay_s`, replacing a pending check (debounce)."""

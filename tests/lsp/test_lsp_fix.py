@@ -16,6 +16,7 @@ from aigentflow.lsp import commands
 from tests.agents.fake_model import FakeAnthropic, fake_anthropic
 from tests.agents.samples import SEEDS, configure, git, make_repo
 from tests.helpers import AIGENTFLOW
+from tests.lsp.editing import open_doc, type_text
 
 FIX = {
     "explanation": "undo",
@@ -78,10 +79,17 @@ async def test_build_test_fix_reports_progress_diagnostics_and_offers_the_verifi
     )
     messages = [p.message or "" for p in progress[1:-1]]
     assert any(m.startswith("testing") for m in messages) and messages[-1].startswith("complete")
-    [diagnostic] = client.diagnostics[(repo / "tests" / "test_calc.py").as_uri()]
+    test_uri = (repo / "tests" / "test_calc.py").as_uri()
+    [diagnostic] = client.diagnostics[test_uri]
     assert (
         diagnostic.range.start.line == 8 and "assertion" in diagnostic.message
     )  # `assert multiply(4, 5) == 20`
+    # The failure stays on screen when the review re-publishes the file (opened and edited).
+    text = (repo / "tests" / "test_calc.py").read_text()
+    open_doc(client, repo / "tests" / "test_calc.py", text)
+    type_text(client, test_uri, 2, text + "\n# touched\n")
+    await client.wait_for_notification(lsp.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+    assert [d.message for d in client.diagnostics[test_uri]] == [diagnostic.message]
     [edit] = seen["edits"]
     assert edit.change_annotations["fix"].needs_confirmation is True
     [change] = edit.document_changes
