@@ -260,6 +260,25 @@ def main(argv: Sequence[str] | None = None) -> int:
             rows.append(
                 run_tool("aigentflow review --format json (CLI)", review, count_json_list, env, root, note)
             )
+            # The same CLI with every non-secret rule turned off in the user config: packs whose
+            # rules are all disabled are not run, so this is the secret scanner on its own.
+            secrets_config = home / "secrets-only.yaml"
+            secrets_config.parent.mkdir(parents=True, exist_ok=True)
+            secrets_config.write_text(
+                "review:\n  rules:\n"
+                + "".join(f'    "{p}.*": {{enabled: false}}\n' for p in ("python", "js", "quality", "review"))
+            )
+            only = {**env, "AIGENTFLOW_USER_CONFIG": str(secrets_config)}
+            rows.append(
+                run_tool(
+                    "aigentflow review, secret rules only (CLI)",
+                    review,
+                    count_json_list,
+                    only,
+                    root,
+                    "incl. startup",
+                )
+            )
         else:
             print("  (aigentflow CLI not installed: its row is skipped)")
         detect = [str(VENV_BIN / "detect-secrets"), "scan", "--all-files", "."]

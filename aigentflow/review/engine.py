@@ -62,6 +62,12 @@ class ReviewEngine:
         unknown = [key for key in settings.rules if not self._known(key)]
         if unknown:
             raise ReviewError(f"review.rules: unknown rule id(s): {', '.join(sorted(unknown))}")
+        # A pack whose every rule is disabled costs nothing: it is not run at all.
+        self.active = [pack for pack in self.packs if any(self._enabled(meta.id) for meta in pack.rules)]
+
+    def _enabled(self, rule_id: str) -> bool:
+        rule = self._rule_settings(rule_id)
+        return rule is None or rule.enabled
 
     def _known(self, key: str) -> bool:
         if key.endswith("*"):
@@ -80,7 +86,7 @@ class ReviewEngine:
     def check_source(self, source: SourceFile, *, use_baseline: bool = True) -> list[Finding]:
         """Findings for one file's text, configured, suppressed and baselined."""
         results: list[Finding] = []
-        for pack in self.packs:
+        for pack in self.active:
             if not pack.applies_to(source):
                 continue
             for finding in pack.check(source):

@@ -67,3 +67,12 @@ def test_a_corrupt_baseline_is_reported_and_never_overwritten(tmp_path: Path) ->
     with pytest.raises(ReviewError):
         baseline.add([finding])
     assert path.read_text() == "{ not json"
+
+
+def test_a_pack_whose_rules_are_all_disabled_is_not_run() -> None:
+    off = engine({"python.*": RuleSettings(enabled=False), "js.*": RuleSettings(enabled=False)})
+    names = {pack.name for pack in off.active}
+    assert "secrets" in names and not any(n.startswith(("python", "javascript")) for n in names)
+    assert [f.rule_id for f in off.check_text("a.py", CODE + "import yaml\nyaml.load(x)\n")] == [
+        "secrets.aws-access-key"
+    ]
