@@ -11,11 +11,8 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
-from aigentflow.agents.runs import attach_runs
 from aigentflow.config import load_config
-from aigentflow.context.service import attach_index
 from aigentflow.events import EventBus
-from aigentflow.llm.attach import attach_models
 from aigentflow.review.baseline import Baseline
 from aigentflow.review.engine import ReviewEngine
 from aigentflow.review.packs import default_packs
@@ -24,7 +21,7 @@ from aigentflow.services import Services
 from aigentflow.settings import ReviewSettings
 from aigentflow.workspace import Workspace
 
-__all__ = ["build_review_engine", "build_services"]
+__all__ = ["build_core", "build_review_engine", "build_services"]
 
 
 def build_review_engine(settings: ReviewSettings, baseline: Baseline | None) -> ReviewEngine:
@@ -32,8 +29,8 @@ def build_review_engine(settings: ReviewSettings, baseline: Baseline | None) -> 
     return ReviewEngine(default_packs(settings), settings, baseline)
 
 
-def build_services(root: Path, environ: Mapping[str, str] | None = None) -> Services:
-    """Load the configuration of the workspace at `root` and build every component.
+def build_core(root: Path, environ: Mapping[str, str] | None = None) -> Services:
+    """Configuration, workspace, bus and review: what `aigentflow review` needs, nothing more.
 
     Raises ConfigError (nothing is started half-configured) or WorkspaceError.
     """
@@ -43,16 +40,27 @@ def build_services(root: Path, environ: Mapping[str, str] | None = None) -> Serv
     bus = EventBus()
     baseline = Baseline(workspace.root / BASELINE_PATH)
     engine = build_review_engine(settings.review, baseline)
-    findings = FindingsStore(workspace, engine, bus)
-    services = Services(
+    return Services(
         config=config,
         workspace=workspace,
         bus=bus,
         baseline=baseline,
         review=engine,
-        findings=findings,
+        findings=FindingsStore(workspace, engine, bus),
     )
+
+
+def build_services(root: Path, environ: Mapping[str, str] | None = None) -> Services:
+    """Every component of the workspace at `root`: the core plus index, models and runs."""
+    # Imported here, not at the top: commands that only review must not pay for LanceDB,
+    # the model SDKs and the test runner at start-up.
+    from aigentflow.agents.runs import attach_runs
+    from aigentflow.context.service import attach_index
+    from aigentflow.llm.attach import attach_models
+
+    env = os.environ if environ is None else environ
+    services = build_core(root, env)
     attach_index(services)  # code index: lazy open, background refresh, file-event updates
-    attach_models(services, os.environ if environ is None else environ)  # state store + model gateway
-    attach_runs(services, os.environ if environ is None else environ)  # build-test-fix runs
+    attach_models(services, env)  # state store + model gateway
+    attach_runs(services, env)  # build-test-fix runs
     return services
