@@ -97,10 +97,32 @@ def packaged_model_dir() -> Path | None:
     return path.parent if path.is_file() else None
 
 
+def _api_embedder(settings: ContextSettings) -> Embedder | None:
+    """The configured API embedder, its dimension probed; None (keyword-only) if unreachable."""
+    from aigentflow.context.api_embed import ApiEmbedder
+    from aigentflow.errors import ProviderError
+
+    embedder = ApiEmbedder(
+        settings.embedder,
+        os.environ,
+        model=settings.embed_model,
+        base_url=settings.embed_base_url,
+        api_key_env=settings.embed_api_key_env,
+    )
+    try:
+        embedder.embed(["dimension probe"])
+    except ProviderError as exc:
+        logger.warning("%s; the index is keyword-only until it answers", exc)
+        return None
+    return embedder
+
+
 def resolve_embedder(settings: ContextSettings, root: Path) -> Embedder | None:
     """The configured embedder, or None for keyword-only. Raises ConfigError for `onnx` without a model."""
     if settings.embedder == "none":
         return None
+    if settings.embedder in ("openai", "voyage"):
+        return _api_embedder(settings)
     if settings.model_dir:
         model_dir = Path(settings.model_dir).expanduser()
         model_dir = model_dir if model_dir.is_absolute() else root / model_dir

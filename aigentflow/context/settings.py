@@ -44,10 +44,21 @@ class ContextSettings(_Section):
         description="LanceDB URI of the index; a relative path is under the workspace root "
         "(object storage such as s3://bucket/path works too).",
     )
-    embedder: Literal["auto", "onnx", "none"] = Field(
+    embedder: Literal["auto", "onnx", "none", "openai", "voyage"] = Field(
         default="auto",
         description="auto: the ONNX model in model_dir, else the packaged MiniLM if installed, else "
-        "keyword-only. onnx: require a model. none: keyword-only.",
+        "keyword-only. onnx: require a model. none: keyword-only. openai / voyage: an embeddings API "
+        "(code is redacted before it is sent; key from embed_api_key_env).",
+    )
+    embed_model: str | None = Field(
+        default=None, description="API embedder model (default text-embedding-3-small / voyage-code-3)."
+    )
+    embed_base_url: str | None = Field(
+        default=None, description="API embedder base URL (an OpenAI-compatible server, e.g. a local one)."
+    )
+    embed_api_key_env: str | None = Field(
+        default=None,
+        description="Environment variable holding the API key (OPENAI_API_KEY / VOYAGE_API_KEY).",
     )
     model_dir: str | None = Field(
         default=None,

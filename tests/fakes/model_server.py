@@ -44,6 +44,7 @@ class Reply:
     hang: bool = False
     error_type: str = "api_error"
     embeddings: list[list[float]] | None = None
+    embed: Callable[[str], list[float]] | None = None  # a vector computed per input text
     render: Callable[[Received], str] | None = None  # text computed from the request
 
     @classmethod
@@ -86,6 +87,11 @@ class Reply:
     @classmethod
     def embedding(cls, vectors: list[list[float]]) -> Reply:
         return cls(embeddings=vectors)
+
+    @classmethod
+    def embedding_by(cls, embed: Callable[[str], list[float]]) -> Reply:
+        """Embeddings computed from each input text (as many vectors as inputs)."""
+        return cls(embed=embed)
 
 
 @dataclass(frozen=True)
@@ -299,10 +305,11 @@ class _Handler(BaseHTTPRequestHandler):
                 return self._stream(_openai_sse(reply, model), "text/event-stream")
             return self._json(200, _openai_completion(reply, model), reply.headers)
         if path.endswith("/embeddings"):
-            data = [
-                {"object": "embedding", "index": i, "embedding": v}
-                for i, v in enumerate(reply.embeddings or [])
-            ]
+            vectors = reply.embeddings or []
+            if reply.embed is not None:
+                inputs = body.get("input", [])
+                vectors = [reply.embed(text) for text in ([inputs] if isinstance(inputs, str) else inputs)]
+            data = [{"object": "embedding", "index": i, "embedding": v} for i, v in enumerate(vectors)]
             usage = {"prompt_tokens": 1, "total_tokens": 1}
             return self._json(200, {"object": "list", "data": data, "model": model, "usage": usage}, {})
         if path == "/api/chat":
