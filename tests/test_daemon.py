@@ -208,3 +208,15 @@ def test_the_daemon_socket_and_state_are_private(workspace: Path, daemon: subpro
     paths = DaemonPaths.for_workspace(workspace)
     assert paths.socket.stat().st_mode & 0o777 == 0o600
     assert paths.directory.stat().st_mode & 0o777 == 0o700
+
+
+def test_a_front_end_started_from_the_filesystem_root_or_home_refuses_to_index_it(tmp_path: Path) -> None:
+    from_root = cli("mcp", cwd=Path("/"), input="")
+    assert from_root.returncode == 2 and "pass --workspace" in from_root.stderr
+    home = tmp_path / "home"
+    home.mkdir()
+    env = {**os.environ, "HOME": str(home)}
+    from_home = subprocess.run(
+        [*AIGENTFLOW, "serve"], cwd=home, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert from_home.returncode == 2 and "is not a project" in from_home.stderr

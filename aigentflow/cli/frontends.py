@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlparse
 
-from aigentflow.cli.serve import add_workspace_argument
+from aigentflow.cli.serve import add_workspace_argument, workspace_root
 
 if TYPE_CHECKING:
     from aigentflow.services import Services
@@ -97,8 +97,8 @@ def _run_lsp(args: argparse.Namespace) -> int:
     root = args.workspace
     if root is None:  # the editor tells us its workspace in `initialize`
         preread = read_lsp_message(0)
-        root = root_from_initialize(preread) or Path.cwd()
-    root = root.resolve()
+        root = root_from_initialize(preread)
+    root = workspace_root(root)
     if args.standalone:
         return _standalone(root, "lsp", preread)
     from aigentflow.remote import attach, proxy_stdio
@@ -112,7 +112,7 @@ def _run_lsp(args: argparse.Namespace) -> int:
 
 
 def _run_mcp(args: argparse.Namespace) -> int:
-    root = (args.workspace or Path.cwd()).resolve()
+    root = workspace_root(args.workspace)
     if args.standalone:
         return _standalone(root, "mcp", b"")
     from aigentflow.remote import attach, proxy_stdio
@@ -126,7 +126,7 @@ def _run_mcp_http(args: argparse.Namespace) -> int:
     """Ask the daemon for its HTTP endpoint, print it, stay attached until interrupted/EOF."""
     from aigentflow.remote import attach
 
-    root = (args.workspace or Path.cwd()).resolve()
+    root = workspace_root(args.workspace)
     sock, _ = attach(root, "control")
     with sock:
         sock.sendall(b'{"cmd": "http"}\n')

@@ -7,7 +7,7 @@ import asyncio
 import sys
 from pathlib import Path
 
-from aigentflow.errors import DaemonAlreadyRunning
+from aigentflow.errors import DaemonAlreadyRunning, WorkspaceError
 
 HELP = "run the workspace daemon in the foreground"
 
@@ -16,6 +16,21 @@ def add_workspace_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--workspace", "-w", type=Path, default=None, help="workspace root (default: the current directory)"
     )
+
+
+def workspace_root(given: Path | None) -> Path:
+    """The workspace a daemon serves: --workspace, else the current directory.
+
+    The filesystem root and the home directory are refused: an MCP host that starts us with
+    its own working directory (often `/` or `~`) must not get the whole disk indexed and watched.
+    """
+    root = (given or Path.cwd()).resolve()
+    if root == Path(root.anchor) or root == Path.home().resolve():
+        raise WorkspaceError(
+            f"{root} is not a project: pass --workspace /path/to/project (a host that starts"
+            " `aigentflow mcp` usually runs it from / or your home folder)"
+        )
+    return root
 
 
 def add_arguments(parser: argparse.ArgumentParser, command: str) -> None:
@@ -30,7 +45,7 @@ def run(args: argparse.Namespace) -> int:
     from aigentflow.logs import configure_logging
     from aigentflow.remote import EXIT_ALREADY_RUNNING
 
-    root = (args.workspace or Path.cwd()).resolve()
+    root = workspace_root(args.workspace)
     paths = DaemonPaths.for_workspace(root)
     lock = DaemonLock(paths)
     try:
