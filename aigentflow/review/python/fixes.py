@@ -43,6 +43,24 @@ def _insert_before_close(pos: Positions, call: ast.Call, text: str) -> TextEdit:
     return TextEdit(line=end_line, column=col, end_line=end_line, end_column=col, new_text=new)
 
 
+def _concatenation_parts(node: ast.BinOp, pos: Positions) -> list[tuple[str, str]]:
+    """`"a" + x + "b"` as [("text", "a"), ("expr", "x"), ("text", "b")], left to right."""
+    stack: list[ast.expr] = [node]
+    flat: list[ast.expr] = []
+    while stack:
+        cur = stack.pop()
+        if isinstance(cur, ast.BinOp) and isinstance(cur.op, ast.Add):
+            stack.extend([cur.right, cur.left])
+        else:
+            flat.append(cur)
+    return [
+        ("text", part.value)
+        if isinstance(part, ast.Constant) and isinstance(part.value, str)
+        else ("expr", pos.segment(part))
+        for part in flat
+    ]
+
+
 def apply_edits(text: str, edits: list[TextEdit]) -> str:
     """`text` with non-overlapping edits applied (positions as in `TextEdit`)."""
     lines = text.splitlines(keepends=True)
@@ -156,19 +174,7 @@ def _tokens(node: ast.expr, pos: Positions) -> list[str] | None:
             else:
                 return None
     elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
-        stack: list[ast.expr] = [node]
-        flat: list[ast.expr] = []
-        while stack:
-            cur = stack.pop()
-            if isinstance(cur, ast.BinOp) and isinstance(cur.op, ast.Add):
-                stack.extend([cur.right, cur.left])
-            else:
-                flat.append(cur)
-        for part in flat:
-            if isinstance(part, ast.Constant) and isinstance(part.value, str):
-                pieces.append(("text", part.value))
-            else:
-                pieces.append(("expr", pos.segment(part)))
+        pieces.extend(_concatenation_parts(node, pos))
     else:
         return None
     words: list[str] = []
@@ -235,19 +241,7 @@ def _sql_template(node: ast.expr, pos: Positions, placeholder: str) -> tuple[str
             if i < len(values):
                 parts.append(("expr", pos.segment(values[i])))
     elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
-        stack: list[ast.expr] = [node]
-        flat: list[ast.expr] = []
-        while stack:
-            cur = stack.pop()
-            if isinstance(cur, ast.BinOp) and isinstance(cur.op, ast.Add):
-                stack.extend([cur.right, cur.left])
-            else:
-                flat.append(cur)
-        for part in flat:
-            if isinstance(part, ast.Constant) and isinstance(part.value, str):
-                parts.append(("text", part.value))
-            else:
-                parts.append(("expr", pos.segment(part)))
+        parts.extend(_concatenation_parts(node, pos))
     else:
         return None
     sql, params = "", []
