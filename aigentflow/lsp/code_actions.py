@@ -85,14 +85,14 @@ def register(ls: AigentflowLanguageServer) -> None:
         lsp.TEXT_DOCUMENT_CODE_ACTION,
         lsp.CodeActionOptions(code_action_kinds=[lsp.CodeActionKind.QuickFix], resolve_provider=False),
     )
-    def code_action(ls: AigentflowLanguageServer, params: lsp.CodeActionParams) -> list[lsp.CodeAction]:
+    async def code_action(ls: AigentflowLanguageServer, params: lsp.CodeActionParams) -> list[lsp.CodeAction]:
         uri = params.text_document.uri
         if not ls.session.is_open(uri):
             return []
         ours = [d for d in params.context.diagnostics if d.source == SOURCE]
         if not ours:
             return []
-        by_fingerprint = {f.fingerprint: f for f in ls.session.findings(uri)}
+        by_fingerprint = {f.fingerprint: f for f in await ls.session.findings_async(uri)}
         actions: list[lsp.CodeAction] = []
         for diagnostic in ours:
             data = diagnostic.data if isinstance(diagnostic.data, dict) else {}

@@ -50,9 +50,9 @@ def register(ls: AigentflowLanguageServer) -> None:
         lsp.TEXT_DOCUMENT_DIAGNOSTIC,
         lsp.DiagnosticOptions(identifier=SOURCE, inter_file_dependencies=False, workspace_diagnostics=False),
     )
-    def pull(
+    async def pull(
         ls: AigentflowLanguageServer, params: lsp.DocumentDiagnosticParams
     ) -> lsp.DocumentDiagnosticReport:
         uri = params.text_document.uri
-        items = ls.session.diagnostics(uri, ls.session.findings(uri))
+        items = ls.session.diagnostics(uri, await ls.session.findings_async(uri))
         return lsp.RelatedFullDocumentDiagnosticReport(items=items)

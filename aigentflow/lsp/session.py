@@ -41,6 +41,7 @@ class LspSession:
         self.review_settings = services.settings.review
         self.engine = services.review
         self._pending: dict[str, asyncio.Task[None]] = {}
+        self._publishing: set[asyncio.Task[None]] = set()
         self._unsubscribe = services.bus.subscribe("findings.changed", self._on_findings_changed)
 
     # -- lifecycle ---------------------------------------------------------------------
@@ -81,7 +82,7 @@ class LspSession:
 
     def close(self) -> None:
         self._unsubscribe()
-        for task in self._pending.values():
+        for task in [*self._pending.values(), *self._publishing]:
             task.cancel()
         self._pending.clear()
 
@@ -99,10 +100,21 @@ class LspSession:
         return uri in self.ls.workspace.text_documents
 
     def findings(self, uri: str) -> list[Finding]:
-        """Findings for the editor's current text of a document (disk text if it is not open)."""
-        if self.is_open(uri):
-            doc = self.ls.workspace.get_text_document(uri)
-            return self.engine.check_text(self.relpath(uri), doc.source)
+        """Findings for the editor's current text of a document (disk text if it is not open).
+
+        Blocking (a big file takes tens of milliseconds): on the event loop use `findings_async`.
+        """
+        text = self.ls.workspace.get_text_document(uri).source if self.is_open(uri) else None
+        return self._findings_of(uri, text)
+
+    async def findings_async(self, uri: str) -> list[Finding]:
+        """`findings`, computed in a worker thread so no client waits on the review."""
+        text = self.ls.workspace.get_text_document(uri).source if self.is_open(uri) else None
+        return await asyncio.to_thread(self._findings_of, uri, text)
+
+    def _findings_of(self, uri: str, text: str | None) -> list[Finding]:
+        if text is not None:
+            return self.engine.check_text(self.relpath(uri), text)
         if self.custom:
             return self.engine.check_file(self.services.workspace, self.relpath(uri)).findings
         return self.services.findings.get(self.relpath(uri)).findings
@@ -133,20 +145,32 @@ class LspSession:
     async def _publish_later(self, uri: str, delay_s: float) -> None:
         if delay_s > 0:
             await asyncio.sleep(delay_s)
-        self._pending.pop(uri, None)
-        self.publish(uri)
+        await self.publish_async(uri)
+        if self._pending.get(uri) is asyncio.current_task():
+            del self._pending[uri]
 
     def publish(self, uri: str, findings: list[Finding] | None = None) -> None:
+        """Send `uri`'s diagnostics soon (computed off the event loop)."""
+        task = asyncio.ensure_future(self.publish_async(uri, findings))
+        self._publishing.add(task)
+        task.add_done_callback(self._publishing.discard)
+
+    async def publish_async(self, uri: str, findings: list[Finding] | None = None) -> None:
+        version = self._version(uri)
         try:
-            found = self.findings(uri) if findings is None else findings
+            found = await self.findings_async(uri) if findings is None else findings
+            if self._version(uri) != version:
+                return  # the text changed while we looked: the newer check publishes
             diagnostics = self.diagnostics(uri, found)
         except Exception:  # boundary: one file's failure must not end the session
             logger.exception("cannot compute diagnostics for %s", uri)
             return
-        doc_version = self.ls.workspace.get_text_document(uri).version if self.is_open(uri) else None
         self.ls.text_document_publish_diagnostics(
-            lsp.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics, version=doc_version)
+            lsp.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics, version=version)
         )
+
+    def _version(self, uri: str) -> int | None:
+        return self.ls.workspace.get_text_document(uri).version if self.is_open(uri) else None
 
     def clear(self, uri: str) -> None:
         self.ls.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
