@@ -8,6 +8,7 @@ import time
 from pydantic import BaseModel
 
 from aigentflow import __version__
+from aigentflow.locations import DaemonPaths
 from aigentflow.services import Services
 
 __all__ = ["DaemonStatus", "daemon_status"]
@@ -23,6 +24,7 @@ class DaemonStatus(BaseModel):
     baseline_entries: int
     baseline_error: str | None
     http_url: str | None
+    log_file: str
 
 
 def daemon_status(services: Services) -> DaemonStatus:
@@ -36,4 +38,5 @@ def daemon_status(services: Services) -> DaemonStatus:
         baseline_entries=len(services.baseline.entries()),
         baseline_error=services.baseline.error,
         http_url=services.http_url,
+        log_file=str(DaemonPaths.for_workspace(services.workspace.root).log),
     )

@@ -109,6 +109,7 @@ def test_a_front_end_starts_the_daemon_when_none_runs_and_status_and_stop_work(w
         assert status.returncode == 0, status.stderr
         info = json.loads(status.stdout)
         assert info["workspace"] == str(workspace) and info["connections"]["lsp"] == 1
+        assert info["log_file"] == str(DaemonPaths.for_workspace(workspace).log)
         front.kill()
     stopped = cli("stop", "--workspace", str(workspace))
     assert stopped.returncode == 0 and "stopped" in stopped.stdout
