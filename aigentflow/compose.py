@@ -60,6 +60,7 @@ def build_services(root: Path, environ: Mapping[str, str] | None = None) -> Serv
 
     env = os.environ if environ is None else environ
     services = build_core(root, env)
+    services.workspace.state_dir()  # before anything writes there: keep caches out of git
     attach_index(services)  # code index: lazy open, background refresh, file-event updates
     attach_models(services, env)  # state store + model gateway
     attach_runs(services, env)  # build-test-fix runs

@@ -21,6 +21,13 @@ from aigentflow.settings import WorkspaceSettings
 
 __all__ = ["FileText", "Workspace"]
 
+STATE_GITIGNORE = """\
+# Written by Aigentflow: its caches and state stay out of git; the files a team shares do not.
+*
+!config.yaml
+!ignore
+!baseline.json
+"""
 ALWAYS_IGNORED = (".git/", ".aigentflow/", ".hg/", ".svn/", "__pycache__/", "node_modules/", ".venv/")
 _BINARY_PROBE = 8192
 
@@ -136,6 +143,18 @@ class Workspace:
         if directory not in self._specs:
             self._specs[directory] = _read_spec(directory / ".gitignore")
         return self._specs[directory]
+
+    def state_dir(self) -> Path:
+        """`.aigentflow/`, created with a `.gitignore` that keeps Aigentflow's caches and state
+        (index, state.db, runs) out of git while config.yaml, ignore and baseline.json, which
+        a team commits, stay visible. An existing `.gitignore` there is left alone."""
+        directory = self.root / ".aigentflow"
+        directory.mkdir(exist_ok=True)
+        ignore = directory / ".gitignore"
+        if not ignore.exists():
+            with contextlib.suppress(OSError):
+                ignore.write_text(STATE_GITIGNORE, encoding="utf-8")
+        return directory
 
     def forget_ignore_cache(self) -> None:
         """Re-read ignore files on next use (call when a .gitignore changes)."""

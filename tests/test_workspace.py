@@ -76,3 +76,35 @@ def test_invalid_utf8_is_read_with_replacement_and_flagged(workspace: Path) -> N
     (workspace / "latin1.py").write_bytes(b"name = 'caf\xe9'\nok = 1\n")
     text = Workspace(workspace).read_text("latin1.py")
     assert text.invalid_utf8 and "ok = 1" in text.text and "\ufffd" in text.text
+
+
+def test_the_state_folder_keeps_caches_out_of_git_but_not_the_files_a_team_shares(workspace: Path) -> None:
+    import subprocess
+
+    from aigentflow.compose import build_services
+
+    def status() -> str:
+        return subprocess.run(
+            ["git", "-c", "core.fsmonitor=false", "status", "--porcelain", "--untracked-files=all"],
+            cwd=workspace, capture_output=True, text=True, check=True,
+        ).stdout  # fmt: skip
+
+    (workspace / "app.py").write_text("def f():\n    return 1\n")
+    subprocess.run(["git", "init", "-q"], cwd=workspace, check=True)
+    subprocess.run(["git", "add", "."], cwd=workspace, check=True)
+    subprocess.run(["git", "commit", "-qm", "start"], cwd=workspace, check=True)
+    services = build_services(workspace)
+    try:
+        assert services.index is not None and services.state is not None
+        services.index.refresh()  # writes .aigentflow/index/
+        services.state.query("SELECT 1")  # creates .aigentflow/state.db
+        assert (workspace / ".aigentflow" / "index").is_dir() and (
+            workspace / ".aigentflow" / "state.db"
+        ).exists()
+        assert status() == ""
+        (workspace / ".aigentflow" / "config.yaml").write_text("review: {}\n")
+        (workspace / ".aigentflow" / "baseline.json").write_text('{"findings": []}\n')
+        assert status().splitlines() == ["?? .aigentflow/baseline.json", "?? .aigentflow/config.yaml"]
+    finally:
+        for close in reversed(services.closers):
+            close()
