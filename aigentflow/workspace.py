@@ -149,10 +149,10 @@ class Workspace:
         (index, state.db, runs) out of git while config.yaml, ignore and baseline.json, which
         a team commits, stay visible. An existing `.gitignore` there is left alone."""
         directory = self.root / ".aigentflow"
-        directory.mkdir(exist_ok=True)
-        ignore = directory / ".gitignore"
-        if not ignore.exists():
-            with contextlib.suppress(OSError):
+        with contextlib.suppress(OSError):  # a read-only checkout: whatever writes there says so
+            directory.mkdir(exist_ok=True)
+            ignore = directory / ".gitignore"
+            if not ignore.exists():
                 ignore.write_text(STATE_GITIGNORE, encoding="utf-8")
         return directory
 
