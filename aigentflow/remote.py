@@ -8,6 +8,7 @@ bytes between stdin/stdout and the socket until either side closes.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import json
 import os
 import socket
@@ -22,7 +23,15 @@ from aigentflow.daemon import HANDSHAKE_VERSION
 from aigentflow.errors import DaemonUnavailable
 from aigentflow.locations import DaemonPaths
 
-__all__ = ["EXIT_ALREADY_RUNNING", "attach", "connect", "control", "proxy_stdio", "spawn_daemon"]
+__all__ = [
+    "EXIT_ALREADY_RUNNING",
+    "attach",
+    "connect",
+    "control",
+    "proxy_stdio",
+    "spawn_daemon",
+    "wait_stopped",
+]
 
 EXIT_ALREADY_RUNNING = 3  # `aigentflow serve` exit code when another daemon holds the lock
 _CHUNK = 64 * 1024
@@ -100,6 +109,24 @@ def _start_failure(root: Path, code: int | None) -> str:
         tail = []
     what = f"exited with code {code}" if code is not None else "did not start in time"
     return f"the daemon for {paths.workspace} {what}; log {paths.log}:\n" + "\n".join(tail)
+
+
+def wait_stopped(root: Path, timeout: float = 30.0) -> bool:
+    """Wait until no daemon holds `root`'s lock (it releases it last, after its cleanup).
+
+    Blocks on the lock itself rather than polling; False if the daemon still runs at `timeout`.
+    """
+    paths = DaemonPaths.for_workspace(root)
+    released = threading.Event()
+
+    def take_lock() -> None:
+        with contextlib.suppress(OSError), open(paths.lock, "a+", encoding="utf-8") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            fcntl.flock(handle, fcntl.LOCK_UN)
+        released.set()
+
+    threading.Thread(target=take_lock, name="wait-daemon-exit", daemon=True).start()
+    return released.wait(timeout)
 
 
 def control(root: Path, command: str) -> dict[str, Any]:

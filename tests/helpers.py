@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
+
+import watchfiles
 
 # Built at run time so this file is not itself a "leaked key"; matches AWS's AKIA format.
 FAKE_AWS_KEY = "AKIA" + "QYLPMN5HHFMZW7SB"
@@ -31,19 +35,23 @@ def cli(
     )
 
 
-def wait_until(predicate: Callable[[], object], timeout: float = 15.0, interval: float = 0.02) -> None:
-    """Poll `predicate` until truthy; AssertionError after `timeout` seconds."""
+def wait_for_files(root: Path, predicate: Callable[[], object], timeout: float = 30.0) -> None:
+    """Wait until `predicate` holds, re-checking on each file-system event below `root`."""
+    if predicate():
+        return
     deadline = time.monotonic() + timeout
-    while not predicate():
+    for _ in watchfiles.watch(root, debounce=0, step=10, rust_timeout=200, yield_on_timeout=True):
+        if predicate():
+            return
         if time.monotonic() > deadline:
             raise AssertionError(f"condition not met within {timeout}s")
-        time.sleep(interval)
 
 
 async def async_wait_until(
     predicate: Callable[[], object | Awaitable[object]], timeout: float = 15.0
 ) -> None:
-    """Like `wait_until`, without blocking the event loop; `predicate` may be async."""
+    """Poll `predicate` (which may be async) without blocking the event loop; for conditions
+    no notification announces (another process's view of the workspace)."""
     deadline = time.monotonic() + timeout
     while True:
         value = predicate()
@@ -59,31 +67,28 @@ async def async_wait_until(
 def start_daemon(
     root: Path, extra_env: dict[str, str] | None = None, args: Sequence[str] = ()
 ) -> subprocess.Popen[str]:
-    """`aigentflow serve` for `root` as a subprocess; waits until it answers `status`."""
+    """`aigentflow serve` for `root` as a subprocess; returns once it logs that it is serving."""
     env = {**os.environ, **(extra_env or {})}
     process = subprocess.Popen(
         [*AIGENTFLOW, "serve", "--workspace", str(root), *args],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=env,
-    )
-    from aigentflow.errors import DaemonUnavailable
-    from aigentflow.remote import connect
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env,
+    )  # fmt: skip
+    serving = threading.Event()
+    log: list[str] = []
 
-    def up() -> bool:
-        if process.poll() is not None:
-            raise AssertionError(
-                f"daemon exited {process.returncode}: {process.stderr.read() if process.stderr else ''}"
-            )
-        try:
-            sock, _ = connect(root, "control", timeout=1)
-        except DaemonUnavailable:
-            return False
-        sock.close()
-        return True
+    def drain() -> None:  # reads the whole log, so the daemon never blocks on a full pipe
+        with contextlib.suppress(ValueError, OSError):
+            assert process.stderr is not None
+            for line in process.stderr:
+                log.append(line)
+                if " serving " in line:
+                    serving.set()
+        serving.set()  # end of the log: the daemon exited
 
-    wait_until(up, timeout=30)
+    threading.Thread(target=drain, name="daemon-log", daemon=True).start()
+    if not serving.wait(30) or process.poll() is not None:
+        process.kill()
+        raise AssertionError(f"daemon did not start ({process.poll()}): {''.join(log)[-2000:]}")
     return process
 
 

@@ -20,7 +20,7 @@ def add_arguments(parser: argparse.ArgumentParser, command: str) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from aigentflow.remote import control
+    from aigentflow.remote import control, wait_stopped
 
     root = (args.workspace or Path.cwd()).resolve()
     try:
@@ -32,6 +32,9 @@ def run(args: argparse.Namespace) -> int:
         sys.stderr.write(f"aigentflow {args.command}: {reply.get('error')}\n")
         return 1
     if args.command == "stop":
+        if not wait_stopped(root):
+            sys.stderr.write(f"aigentflow stop: the daemon for {root} is still running after 30 s\n")
+            return 1
         sys.stdout.write(f"stopped the daemon for {root}\n")
     elif args.json:
         sys.stdout.write(json.dumps(reply["status"], indent=2) + "\n")

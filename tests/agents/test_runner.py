@@ -18,8 +18,9 @@ def test_commands_run_without_a_shell(tmp_path: Path) -> None:
 
 
 def test_a_command_past_its_timeout_is_killed_with_its_children(tmp_path: Path) -> None:
-    child = "[sys.executable, '-c', 'import time; time.sleep(60)']"
-    code = f"import subprocess, sys, time; subprocess.Popen({child}); time.sleep(60)"
+    # Parent and child block until a signal arrives: only the timeout's kill can end them.
+    child = "[sys.executable, '-c', 'import signal; signal.pause()']"
+    code = f"import signal, subprocess, sys; subprocess.Popen({child}); signal.pause()"
     result = run_command([sys.executable, "-c", code], tmp_path, 0.5)
     assert result.timed_out and result.exit_code is None
 

@@ -13,7 +13,7 @@ from aigentflow.context.index import ChunkIndex
 from aigentflow.context.settings import ContextSettings
 from aigentflow.context.store import META_SCHEMA, IndexStore
 from aigentflow.workspace import Workspace
-from tests.helpers import AIGENTFLOW, wait_until
+from tests.helpers import AIGENTFLOW, wait_for_files
 
 from .conftest import CountingEmbedder
 
@@ -189,7 +189,7 @@ def test_sigkill_mid_indexing_leaves_an_index_that_completes_without_duplicates(
     try:
         # kill as soon as chunks are committed: the files rows and FTS index may not be yet
         data = workspace / ".aigentflow/index/chunks.lance/data"
-        wait_until(lambda: data.is_dir() and any(data.iterdir()), timeout=60)
+        wait_for_files(workspace, lambda: data.is_dir() and any(data.iterdir()), timeout=60)
         process.send_signal(signal.SIGKILL)
     finally:
         process.wait(timeout=30)
