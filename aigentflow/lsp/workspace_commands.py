@@ -14,7 +14,6 @@ and the review rules block) and answers plain JSON the editors read
 from __future__ import annotations
 
 import asyncio
-import subprocess
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -22,12 +21,10 @@ from pygls.exceptions import JsonRpcInvalidParams
 from pygls.lsp.server import LanguageServer
 
 from aigentflow.context.service import ContextService
-from aigentflow.errors import AigentflowError, ReviewError
+from aigentflow.errors import AigentflowError
 from aigentflow.lsp import commands
 from aigentflow.lsp.errors import RequestFailed, request_failed_on_error
 from aigentflow.review.diff import DiffReview, review_diff
-from aigentflow.review.engine import ReviewEngine
-from aigentflow.workspace import Workspace
 
 if TYPE_CHECKING:
     from aigentflow.context.search import SearchHit
@@ -73,27 +70,6 @@ def _parse(model: type[_M], args: tuple[Any, ...], *, required: bool) -> _M:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"]) or "argument"
         raise JsonRpcInvalidParams.of(ValueError(f"{where}: {first['msg']}")) from exc
-
-
-def _review(workspace: Workspace, engine: ReviewEngine, rev: str | None) -> DiffReview:
-    """`review_diff`, after checking the workspace is in a git work tree: git's own message for
-    that case ("warning: Not a git repository. Use --no-index …") would only confuse a user."""
-    try:
-        done = subprocess.run(
-            ["git", "-c", "core.fsmonitor=false", "rev-parse", "--is-inside-work-tree"],
-            cwd=workspace.root,
-            capture_output=True,
-            text=True,
-            timeout=30,
-            check=False,
-        )
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        raise ReviewError(f"cannot run git to find the changes: {exc}") from exc
-    if done.returncode != 0 or done.stdout.strip() != "true":
-        raise ReviewError(
-            f"the workspace {workspace.root} is not a git repository: there are no changes to review"
-        )
-    return review_diff(workspace, engine, rev)
 
 
 def _review_result(review: DiffReview) -> dict[str, Any]:
@@ -152,7 +128,7 @@ def register(ls: AigentflowLanguageServer) -> None:
         parsed = _parse(_ReviewArgs, args, required=False)
         rev = None if parsed.staged else (parsed.rev or "HEAD")
         with request_failed_on_error():
-            review = await asyncio.to_thread(_review, ls.services.workspace, ls.session.engine, rev)
+            review = await asyncio.to_thread(review_diff, ls.services.workspace, ls.session.engine, rev)
         return _review_result(review)
 
     @ls.command(commands.SEARCH_CODE)

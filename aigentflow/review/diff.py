@@ -70,6 +70,17 @@ def _git(root: str, *args: str) -> str:
     return done.stdout
 
 
+def _require_work_tree(root: str) -> None:
+    """ReviewError in words a user understands when `root` is not in a git work tree (git's
+    own message for that case, "Not a git repository. Use --no-index …", only confuses)."""
+    try:
+        inside = _git(root, "rev-parse", "--is-inside-work-tree").strip() == "true"
+    except ReviewError:
+        inside = False
+    if not inside:
+        raise ReviewError(f"the workspace {root} is not a git repository: there are no changes to review")
+
+
 def changed_lines(root: str, rev: str | None) -> tuple[dict[str, set[int]], int]:
     """New-side line numbers changed per file (workspace-relative), and the count of +/- lines.
 
@@ -137,6 +148,7 @@ def summarize_owasp(findings: Iterable[Finding]) -> list[OwaspSummary]:
 def review_diff(workspace: Workspace, engine: ReviewEngine, rev: str | None = None) -> DiffReview:
     """Review the lines changed since `rev` (default: the index against HEAD). Raises ReviewError."""
     root = str(workspace.root)
+    _require_work_tree(root)
     changed, total = changed_lines(root, rev)
     files: list[FileReview] = []
     for path, lines in sorted(changed.items()):

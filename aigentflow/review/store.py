@@ -12,6 +12,7 @@ import logging
 from aigentflow.errors import WorkspaceError
 from aigentflow.events import EventBus, FileChanged, FindingsChanged
 from aigentflow.review.engine import FileReview, ReviewEngine
+from aigentflow.review.findings import Finding, Severity
 from aigentflow.workspace import Workspace
 
 __all__ = ["BASELINE_PATH", "FindingsStore"]
@@ -45,6 +46,22 @@ class FindingsStore:
         rel = self.workspace.relpath(path)
         self._reviews.pop(rel, None)
         return self.get(rel)
+
+    def under(
+        self, path: str, *, rule_prefix: str = "", min_severity: Severity = Severity.INFO
+    ) -> tuple[list[Finding], list[FileReview]]:
+        """The findings of every file below `path` (a file or folder), worst first, filtered by
+        rule-id prefix and severity; and the review of each file walked (skipped ones say why).
+        Raises WorkspaceError (outside the workspace) or OSError."""
+        reviews = [self.get(str(file)) for file in self.workspace.walk(path)]
+        found = [
+            f
+            for review in reviews
+            for f in review.findings
+            if f.rule_id.startswith(rule_prefix) and f.severity.at_least(min_severity)
+        ]
+        found.sort(key=lambda f: (-f.severity.rank, f.path, f.line, f.column))
+        return found, reviews
 
     def invalidate_all(self) -> None:
         self._reviews.clear()

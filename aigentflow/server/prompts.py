@@ -10,7 +10,7 @@ already redacted by the rules.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 
 import anyio.to_thread
 from mcp.server.mcpserver import Context, MCPServer
@@ -19,35 +19,17 @@ from mcp_types import INVALID_PARAMS
 
 from aigentflow.errors import AigentflowError
 from aigentflow.review.findings import Finding
+from aigentflow.review.masking import mask_secrets
 from aigentflow.services import Services
 
-__all__ = ["mask_secrets", "register"]
+__all__ = ["register"]
 
 CONTEXT_LINES = 3  # lines of code shown around an explained finding
-MASK = "[REDACTED]"
 
 
 def _invalid(message: str) -> MCPError:
     """An error the calling model sees and can fix (bad argument, no such finding)."""
     return MCPError(code=INVALID_PARAMS, message=message)
-
-
-def mask_secrets(lines: Sequence[str], findings: Iterable[Finding], first_line: int = 1) -> list[str]:
-    """`lines` (numbered from `first_line`) with the span of every `secrets.*` finding masked."""
-    masked = list(lines)
-    for finding in findings:
-        if not finding.rule_id.startswith("secrets."):
-            continue
-        for number in range(finding.line, finding.end_line + 1):
-            index = number - first_line
-            if not 0 <= index < len(masked):
-                continue
-            text = masked[index]
-            start = finding.column - 1 if number == finding.line else 0
-            end = finding.end_column - 1 if number == finding.end_line else len(text)
-            if end > start:
-                masked[index] = text[:start] + MASK + text[end:]
-    return masked
 
 
 def _finding_line(finding: Finding) -> str:

@@ -44,29 +44,17 @@ def collect_findings(
     rule_prefix: str = "",
     min_severity: Severity = Severity.INFO,
 ) -> FindingsResult:
-    """Walk `path` (file or folder) in the workspace and gather its stored findings."""
+    """The stored findings under `path` (file or folder), bounded for the host's model."""
     if not 1 <= max_results <= MAX_RESULTS:
         raise ToolError(f"max_results must be between 1 and {MAX_RESULTS}")
-    workspace = services.workspace
     try:
-        files = list(workspace.walk(path))
+        found, reviews = services.findings.under(path, rule_prefix=rule_prefix, min_severity=min_severity)
     except (AigentflowError, OSError) as exc:
         raise ToolError(f"cannot review {path!r}: {exc}") from exc
-    found: list[Finding] = []
-    skipped: list[SkippedFile] = []
-    for file in files:
-        review = services.findings.get(str(file))
-        if review.skipped:
-            skipped.append(SkippedFile(path=review.path, reason=review.skipped))
-        found.extend(
-            f
-            for f in review.findings
-            if f.rule_id.startswith(rule_prefix) and f.severity.at_least(min_severity)
-        )
-    found.sort(key=lambda f: (-f.severity.rank, f.path, f.line, f.column))
+    skipped = [SkippedFile(path=r.path, reason=r.skipped) for r in reviews if r.skipped]
     return FindingsResult(
         findings=found[:max_results],
-        files_scanned=len(files),
+        files_scanned=len(reviews),
         skipped=skipped[:max_results],
         truncated=len(found) > max_results,
         total_findings=len(found),

@@ -2,7 +2,7 @@
 
 Each row keeps the rule, the decision, the file type and the code before and after, so later
 work can learn which rules users accept and which they silence. Secret values never get here:
-callers mask a `secrets.*` finding's span before recording (see `mask_span`).
+callers mask a `secrets.*` finding's span before recording (`aigentflow.review.masking`).
 """
 
 from __future__ import annotations
@@ -14,11 +14,10 @@ from typing import Literal
 
 from aigentflow.state.store import StateStore
 
-__all__ = ["DECISIONS", "Lesson", "LessonStore", "file_type_of", "mask_span"]
+__all__ = ["DECISIONS", "Lesson", "LessonStore", "file_type_of"]
 
 Decision = Literal["fix", "suppress", "baseline"]
 DECISIONS: tuple[Decision, ...] = ("fix", "suppress", "baseline")
-MASK = "[REDACTED]"
 MAX_TEXT = 2000  # characters kept of `before` / `after`
 
 
@@ -37,11 +36,6 @@ def file_type_of(path: str) -> str:
     """`.py`, `.ts`, … or the file name when it has no suffix (`Dockerfile`)."""
     name = PurePosixPath(path).name
     return PurePosixPath(name).suffix or name
-
-
-def mask_span(text: str, start: int, end: int) -> str:
-    """`text` with [start, end) replaced by a mask (used for secret values)."""
-    return text[:start] + MASK + text[end:] if end > start else text
 
 
 class LessonStore:

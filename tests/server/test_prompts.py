@@ -10,8 +10,8 @@ from mcp import Client
 from mcp.shared.exceptions import MCPError
 
 from aigentflow.compose import build_services
+from aigentflow.review.masking import mask_secrets
 from aigentflow.server.app import build_mcp_server
-from aigentflow.server.prompts import mask_secrets
 from tests.helpers import FAKE_AWS_KEY
 
 
