@@ -6,14 +6,19 @@ Shares the parsed tree with the Python security rules (one parse per file).
 from __future__ import annotations
 
 import ast
-import bisect
 import re
 from collections.abc import Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from aigentflow.review.findings import Finding, Severity
 from aigentflow.review.rules import RuleMeta, SourceFile
+
+if TYPE_CHECKING:
+    from aigentflow.review.python.incremental import Memos
+    from aigentflow.review.python.parsing import Positions
+    from aigentflow.review.python.segments import SegmentedModule
 
 __all__ = ["QualityPack", "QualitySettings", "cyclomatic_complexity"]
 
@@ -89,6 +94,7 @@ class QualityPack:
 
     def __init__(self, settings: QualitySettings | None = None) -> None:
         self.settings = settings or QualitySettings()
+        self._memos: Memos[tuple[SegmentedModule, dict[str, tuple[Finding, ...]]]] | None = None
 
     @property
     def rules(self) -> Sequence[RuleMeta]:
@@ -99,28 +105,68 @@ class QualityPack:
 
     def check(self, source: SourceFile) -> Iterable[Finding]:
         # Imported here so that loading the settings does not load the analysis; shares its parse.
-        from aigentflow.review.python.parsing import Positions, module_statements, parse_python
+        from aigentflow.review.python.incremental import Memos, move_findings
+        from aigentflow.review.python.parsing import Positions, iter_statements, module_statements
+        from aigentflow.review.python.segments import LineMap, segmented
 
-        tree = parse_python(source.path, source.text)
-        if tree is None:
-            return []
-        pos = Positions(source.text)
-        keyword_lines = [n for n, text in enumerate(pos.lines, 1) for _ in _DECISION_WORDS.finditer(text)]
+        module = segmented(source.path, source.text)
+        if self._memos is None:
+            self._memos = Memos()
+        memos = self._memos
+        memo = memos.get(source.path)
+        lines = LineMap(memo[0], module) if memo is not None else None
+        pos = Positions(source.text, module.lines)
+        known: dict[str, tuple[Finding, ...]] = {}
         findings: list[Finding] = []
-        for node in module_statements(tree):
+        for index, segment in enumerate(module.segments):
+            found: list[Finding] | None = None
+            if memo is not None and lines is not None and lines.has(segment.text):
+                cached = memo[1].get(segment.text)
+                found = move_findings(cached, lines) if cached is not None else None
+            if found is None:
+                if self._cannot_exceed(segment.text, segment.stop - segment.start):
+                    found = []
+                else:
+                    stmts = module.stmts(index)
+                    if stmts is None:  # the file does not split: check it whole
+                        memos.put(source.path, None)
+                        tree = module.whole_tree()
+                        return (
+                            []
+                            if tree is None
+                            else self._check_functions(source, pos, module_statements(tree))
+                        )
+                    found = self._check_functions(
+                        source, pos, (n for top in stmts for n in iter_statements(top))
+                    )
+            known[segment.text] = tuple(found)
+            findings.extend(found)
+        memos.put(source.path, (module, known))
+        return findings
+
+    def _cannot_exceed(self, text: str, lines: int) -> bool:
+        """Whether no function in this text can pass a threshold (each decision needs a keyword)."""
+        return (
+            lines <= self.settings.max_function_lines
+            and len(_DECISION_WORDS.findall(text)) < self.settings.max_complexity
+        )
+
+    def _check_functions(self, source: SourceFile, pos: Positions, nodes: Iterable[ast.AST]) -> list[Finding]:
+        findings: list[Finding] = []
+        text, starts = source.text, pos.starts
+        for node in nodes:
             if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
                 continue
             line, col = pos.start(node)
             name_end = (
                 col + len("async def " if isinstance(node, ast.AsyncFunctionDef) else "def ") + len(node.name)
             )
-
             end = node.end_lineno or node.lineno
             # Every decision point needs a keyword (if/for/while/and/or/except/case/assert), so
             # their count bounds the complexity: most functions need no walk at all.
-            bound = (
-                1 + bisect.bisect_right(keyword_lines, end) - bisect.bisect_left(keyword_lines, node.lineno)
-            )
+            begin_at = starts[node.lineno - 1] if node.lineno <= len(starts) else len(text)
+            end_at = starts[end] if end < len(starts) else len(text)
+            bound = 1 + sum(1 for _ in _DECISION_WORDS.finditer(text, begin_at, end_at))
             complexity = cyclomatic_complexity(node) if bound > self.settings.max_complexity else 0
             if complexity > self.settings.max_complexity:
                 findings.append(

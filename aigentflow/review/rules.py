@@ -79,6 +79,11 @@ class SourceFile:
     def lines(self) -> list[str]:
         return self.text.splitlines()
 
+    @cached_property
+    def has_allow_comments(self) -> bool:
+        """Whether any inline suppression could be present (one scan per file, not per finding)."""
+        return "aigentflow" in self.text
+
     def line_text(self, line: int) -> str:
         """The text of a 1-based line, or '' past the end."""
         return self.lines[line - 1] if 0 < line <= len(self.lines) else ""

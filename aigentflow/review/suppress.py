@@ -56,7 +56,7 @@ def _matches(ids: str | None, rule_id: str) -> bool:
 
 def is_suppressed(finding: Finding, source: SourceFile) -> bool:
     """Whether an allow comment covers this finding."""
-    if "aigentflow" not in source.text:
+    if not source.has_allow_comments:
         return False
     for match in _ALLOW.finditer(source.line_text(finding.line)):
         if not match.group("next") and _matches(match.group("ids"), finding.rule_id):

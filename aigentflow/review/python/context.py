@@ -3,13 +3,94 @@
 from __future__ import annotations
 
 import ast
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from aigentflow.review.findings import Severity
-from aigentflow.review.python.parsing import Positions, module_statements
+from aigentflow.review.python.parsing import Positions, iter_statements, module_statements
 from aigentflow.review.python.values import Label, Val
 
-__all__ = ["ConfigHit", "Flow", "ModuleContext", "ParamSink", "Summary", "collect_imports"]
+if TYPE_CHECKING:
+    from aigentflow.review.python.segments import SegmentedModule
+
+__all__ = [
+    "ConfigHit",
+    "Flow",
+    "FunctionTable",
+    "ModuleContext",
+    "ParamSink",
+    "SegmentLoadError",
+    "Summary",
+    "collect_imports",
+]
+
+FuncNode = ast.FunctionDef | ast.AsyncFunctionDef
+
+
+class SegmentLoadError(Exception):
+    """A segment needed by the analysis does not parse on its own: analyse the whole file instead."""
+
+
+class FunctionTable(Mapping[str, FuncNode]):
+    """A module's functions by name, parsing a segment only when one of its functions is asked for.
+
+    The first definition in statement order wins, as in a whole-module table; the textual
+    index of `def` names says which segments to parse, the parse says what is really defined.
+    """
+
+    def __init__(self, module: SegmentedModule) -> None:
+        self._module = module
+        self._candidates: dict[str, list[int]] = {}
+        for index, segment in enumerate(module.segments):
+            for name in segment.def_names:
+                places = self._candidates.setdefault(name, [])
+                if not places or places[-1] != index:
+                    places.append(index)
+        self._defs: dict[int, dict[str, FuncNode]] = {}
+        self._resolved: dict[str, tuple[int, FuncNode] | None] = {}
+
+    def _segment_defs(self, index: int) -> dict[str, FuncNode]:
+        defs = self._defs.get(index)
+        if defs is None:
+            stmts = self._module.stmts(index)
+            if stmts is None:
+                raise SegmentLoadError(index)
+            defs = {}
+            for top in stmts:
+                for node in iter_statements(top):
+                    if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                        defs.setdefault(node.name, node)
+            self._defs[index] = defs
+        return defs
+
+    def resolve(self, name: str) -> tuple[int, FuncNode] | None:
+        """(segment index, node) of the function `name`, or None when the module has none."""
+        if name in self._resolved:
+            return self._resolved[name]
+        found: tuple[int, FuncNode] | None = None
+        for index in self._candidates.get(name, ()):
+            node = self._segment_defs(index).get(name)
+            if node is not None:
+                found = (index, node)
+                break
+        self._resolved[name] = found
+        return found
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and self.resolve(name) is not None
+
+    def __getitem__(self, name: str) -> FuncNode:
+        found = self.resolve(name)
+        if found is None:
+            raise KeyError(name)
+        return found[1]
+
+    def __iter__(self) -> Iterator[str]:
+        return (name for name in self._candidates if name in self)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
 
 
 @dataclass(frozen=True)
@@ -65,17 +146,19 @@ class ModuleContext:
     text: str
     aliases: dict[str, str]
     imported: frozenset[str]
-    functions: dict[str, ast.FunctionDef | ast.AsyncFunctionDef] = field(default_factory=dict)
+    functions: Mapping[str, FuncNode] = field(default_factory=dict)
     globals: dict[str, Val] = field(default_factory=dict)
     summaries: dict[str, Summary] = field(default_factory=dict)
     in_progress: set[str] = field(default_factory=set)
     flows: list[Flow] = field(default_factory=list)
     hits: list[ConfigHit] = field(default_factory=list)
+    calls: list[tuple[FuncNode, str]] = field(default_factory=list)  # (caller, module function used)
+    lines: list[str] | None = None  # the text split as the parser splits it, when already known
     pos: Positions = field(init=False)
     _imports_memo: dict[tuple[str, ...], bool] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
-        self.pos = Positions(self.text)
+        self.pos = Positions(self.text, self.lines)
 
     def imports_any(self, *prefixes: str) -> bool:
         """Whether the module imports any of these modules (or their submodules); memoized."""

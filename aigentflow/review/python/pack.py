@@ -9,8 +9,19 @@ from collections.abc import Iterable, Sequence
 from aigentflow.review.findings import Finding, Fix, RelatedLocation
 from aigentflow.review.python import config, fixes
 from aigentflow.review.python.catalog import CONFIG_RULES, KIND_RULES, TAINT_RULES
-from aigentflow.review.python.context import ConfigHit, Flow, ModuleContext, collect_imports
+from aigentflow.review.python.context import ConfigHit, Flow, ModuleContext, SegmentLoadError, collect_imports
+from aigentflow.review.python.incremental import (
+    FileMemo,
+    Memos,
+    SegmentFindings,
+    dependencies,
+    functions_in,
+    module_key,
+    new_context,
+    reuse_segments,
+)
 from aigentflow.review.python.parsing import iter_statements, parse_python
+from aigentflow.review.python.segments import segmented
 from aigentflow.review.python.taint import analyze_module
 from aigentflow.review.rules import RuleMeta, SourceFile
 
@@ -32,12 +43,19 @@ def analyze(source: SourceFile) -> ModuleContext | None:
 
 
 class PythonPack:
-    """Data-flow (taint) rules and configuration rules for Python."""
+    """Data-flow (taint) rules and configuration rules for Python.
+
+    Reviews of a file after an edit re-analyse only what the edit can change (see
+    `incremental`); the first review of a file, and any version whose parts do not parse on
+    their own, is analysed whole.
+    """
 
     name = "python"
 
     def __init__(self) -> None:
         self._rules: list[RuleMeta] = [*TAINT_RULES, *CONFIG_RULES.values()]
+        self._memos: Memos[FileMemo] = Memos()
+        self.last_run: tuple[int, int] = (0, 0)  # (segments analysed, segments reused) by the last check
 
     @property
     def rules(self) -> Sequence[RuleMeta]:
@@ -48,25 +66,76 @@ class PythonPack:
 
     def check(self, source: SourceFile) -> Iterable[Finding]:
         try:
-            ctx = analyze(source)
+            return self._check_segments(source)
+        except SegmentLoadError:
+            self._memos.put(source.path, None)
         except RecursionError:  # pathologically nested code: no findings rather than a crash
             logger.warning("%s: too deeply nested for the Python analysis", source.path)
+            self._memos.put(source.path, None)
             return []
-        if ctx is None:
+        try:
+            ctx = analyze(source)
+        except RecursionError:
+            logger.warning("%s: too deeply nested for the Python analysis", source.path)
             return []
-        findings: list[Finding] = []
-        seen: set[tuple[str, int, int]] = set()
-        for flow in ctx.flows:
-            key = (flow.kind, getattr(flow.node, "lineno", 0), getattr(flow.node, "col_offset", 0))
-            if key not in seen:
-                seen.add(key)
-                findings.append(_flow_finding(ctx, source, flow))
-        for hit in ctx.hits:
-            key = (hit.key, getattr(hit.node, "lineno", 0), getattr(hit.node, "col_offset", 0))
-            if key not in seen:
-                seen.add(key)
-                findings.append(_hit_finding(ctx, source, hit))
-        return findings
+        return [] if ctx is None else _findings(ctx, source)
+
+    def _check_segments(self, source: SourceFile) -> list[Finding]:
+        module = segmented(source.path, source.text)
+        key = module_key(module)
+        memo = self._memos.get(source.path)
+        valid, top = reuse_segments(memo, module, key)
+        others = {i for i, s in enumerate(module.segments) if s.kind == "other"}
+        targets = {i for i in range(len(module.segments)) if i not in others and i not in valid}
+        self.last_run = (len(targets) + (len(others) if top is None else 0), len(valid))
+        if top is not None and not targets:
+            return [f for part in (top, *valid.values()) for f in part.findings]
+        analysed = targets | (others if top is None else set())
+        ctx = new_context(module, analysed, run_top=top is None)
+        if top is not None and memo is not None:
+            ctx.globals = memo.globals
+        analyze_module(ctx, functions_in(module, analysed), run_top=top is None)
+        if top is None:
+            ctx.hits.extend(config.check_module(ctx.tree, source.path))
+        fresh: dict[int, list[Finding]] = {i: [] for i in analysed}
+        for finding in _findings(ctx, source):
+            index = module.segment_at(finding.line)
+            if index in fresh:  # findings in reused segments are known already
+                fresh[index].append(finding)
+        deps = dependencies(ctx, module, valid)
+        if top is None:
+            top = SegmentFindings(
+                tuple(f for i in sorted(others) for f in fresh[i]),
+                frozenset(t for i in others for t in deps(i)),
+            )
+        segments = {module.segments[i].text: found for i, found in valid.items()}
+        for index in targets:
+            segments[module.segments[index].text] = SegmentFindings(tuple(fresh[index]), deps(index))
+        self._memos.put(source.path, FileMemo(module, key, segments, top, ctx.globals))
+        found = list(top.findings)
+        for index in range(len(module.segments)):
+            if index in valid:
+                found.extend(valid[index].findings)
+            elif index in targets:
+                found.extend(fresh[index])
+        return found
+
+
+def _findings(ctx: ModuleContext, source: SourceFile) -> list[Finding]:
+    """The findings of an analysed module: one per flow or hit and position."""
+    findings: list[Finding] = []
+    seen: set[tuple[str, int, int]] = set()
+    for flow in ctx.flows:
+        key = (flow.kind, getattr(flow.node, "lineno", 0), getattr(flow.node, "col_offset", 0))
+        if key not in seen:
+            seen.add(key)
+            findings.append(_flow_finding(ctx, source, flow))
+    for hit in ctx.hits:
+        key = (hit.key, getattr(hit.node, "lineno", 0), getattr(hit.node, "col_offset", 0))
+        if key not in seen:
+            seen.add(key)
+            findings.append(_hit_finding(ctx, source, hit))
+    return findings
 
 
 def _flow_finding(ctx: ModuleContext, source: SourceFile, flow: Flow) -> Finding:

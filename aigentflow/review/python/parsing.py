@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import ast
+import itertools
 import re
 import threading
 import warnings
 from collections import OrderedDict
 from collections.abc import Iterator
 
-__all__ = ["Positions", "iter_statements", "module_statements", "parse_python"]
+__all__ = [
+    "Positions",
+    "iter_statements",
+    "module_statements",
+    "parse_python",
+    "parse_repairing",
+    "split_lines",
+]
 
 _CACHE: OrderedDict[tuple[str, str], ast.Module | None] = OrderedDict()  # a few recent files
 _STATEMENTS: dict[int, tuple[ast.Module, list[ast.stmt]]] = {}
@@ -24,7 +32,7 @@ def parse_python(path: str, text: str) -> ast.Module | None:
         if key in _CACHE:
             _CACHE.move_to_end(key)
             return _CACHE[key]
-    tree = _parse_repairing(path, text)
+    tree = parse_repairing(path, text)
     with _LOCK:
         _CACHE[key] = tree
         while len(_CACHE) > _MAX:
@@ -68,7 +76,7 @@ def iter_statements(node: ast.AST) -> Iterator[ast.stmt]:
             stack.extend(reversed(current.cases))
 
 
-def _parse_repairing(path: str, text: str) -> ast.Module | None:
+def parse_repairing(path: str, text: str) -> ast.Module | None:
     """Parse; on a syntax error blank the offending line (keeping its indentation) and retry.
 
     Code being typed is often briefly invalid, and newer syntax (PEP 701 f-strings) fails on
@@ -161,24 +169,26 @@ def _scan_string(line: str, out: list[str], start: int, quote: str, is_f: bool) 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
 
 
+def split_lines(text: str) -> list[str]:
+    """The lines of `text`, each with its ending, split where the parser splits them."""
+    lines: list[str] = _LINE.findall(text)
+    return lines
+
+
 class Positions:
     """Converts AST positions (UTF-8 byte columns) into 1-based code-point columns."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, lines: list[str] | None = None) -> None:
         # Only \n, \r\n and \r end lines for the parser; str.splitlines() would also split at
         # form feeds and other separators and shift every later line number.
-        self.lines: list[str] = _LINE.findall(text)
+        self.lines: list[str] = lines if lines is not None else _LINE.findall(text)
         self._starts: list[int] | None = None
 
     @property
     def starts(self) -> list[int]:
         """Offset of each line's first character (for offset -> line with bisect)."""
         if self._starts is None:
-            starts, total = [], 0
-            for line in self.lines:
-                starts.append(total)
-                total += len(line)
-            self._starts = starts
+            self._starts = list(itertools.accumulate((len(line) for line in self.lines), initial=0))[:-1]
         return self._starts
 
     def column(self, line: int, byte_offset: int) -> int:

@@ -8,7 +8,6 @@ and follows helper functions of the same module through summaries computed on de
 from __future__ import annotations
 
 import ast
-import bisect
 import re
 from dataclasses import replace
 from typing import TYPE_CHECKING
@@ -147,6 +146,8 @@ class FunctionInterp(exprs.ExprEvaluator):
     def call_module_function(
         self, name: str, node: ast.Call, args: Sequence[Val], kwargs: dict[str, Val], offset: int
     ) -> Val | None:
+        if self.fn is not None:
+            self.ctx.calls.append((self.fn, name))
         summary = summarize(self.ctx, name)
         if summary is None:
             return None
@@ -375,25 +376,37 @@ def summarize(ctx: ModuleContext, name: str) -> Summary | None:
     return summary
 
 
-def analyze_module(ctx: ModuleContext) -> None:
-    """Run the module body (for its constants and top-level flows), then every function."""
-    functions = [
-        n for n in module_statements(ctx.tree) if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)
-    ]
-    for node in functions:
-        ctx.functions.setdefault(node.name, node)
-    top = FunctionInterp(ctx, None)
-    top.allow_summaries = False
-    top.run()
-    ctx.globals = {k: v for k, v in top.env.items() if not v.tainted}
+def analyze_module(
+    ctx: ModuleContext, targets: Sequence[FuncNode] | None = None, *, run_top: bool = True
+) -> None:
+    """Run the module body (for its constants and top-level flows), then the functions.
+
+    With `targets`, only those functions are candidates (the rest of the module is known from
+    an earlier version) and `ctx.functions` must already be a table of the whole module.
+    """
+    if targets is None:
+        functions = [
+            n for n in module_statements(ctx.tree) if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)
+        ]
+        table: dict[str, FuncNode] = {}
+        for node in functions:
+            table.setdefault(node.name, node)
+        ctx.functions = table
+    else:
+        functions = list(targets)
+    if run_top:
+        top = FunctionInterp(ctx, None)
+        top.allow_summaries = False
+        top.run()
+        ctx.globals = {k: v for k, v in top.env.items() if not v.tainted}
     hints = _WEB_HINTS if ctx.imports_any(*WEB_FRAMEWORKS) else _HINTS
-    # One scan of the text: the lines holding a hint, then a bisect per function.
-    hint_lines = sorted({bisect.bisect_right(ctx.pos.starts, m.start()) for m in hints.finditer(ctx.text)})
+    starts, size = ctx.pos.starts, len(ctx.text)
     for node in functions:
-        start = min([node.lineno, *(d.lineno for d in node.decorator_list)])
-        end = node.end_lineno or node.lineno
-        first = bisect.bisect_left(hint_lines, start)
-        if first == len(hint_lines) or hint_lines[first] > end:
+        first = min([node.lineno, *(d.lineno for d in node.decorator_list)])
+        last = node.end_lineno or node.lineno
+        begin = starts[first - 1] if first <= len(starts) else size
+        end = starts[last] if last < len(starts) else size
+        if hints.search(ctx.text, begin, end) is None:
             continue  # no source and no configuration call: analysed only if a caller needs it
         if ctx.functions.get(node.name) is node:
             summarize(ctx, node.name)

@@ -1,0 +1,289 @@
+"""A Python file as a sequence of top-level *segments*, parsed one by one and reused across edits.
+
+A segment is one top-level statement with its decorators and the comments and blank lines
+after it: a function, a class, or module-level code. While a coder types inside one function
+only that segment's text changes, so the next review re-parses (and re-analyses) that segment
+and reuses the syntax trees of the others from the previous version of the file.
+
+Splitting is textual (a line starts a segment when it begins at column 0 with code, outside a
+multi-line string, and does not continue a compound statement). A wrong split cannot go
+unnoticed: the first half of a statement cut in two never parses, and then the whole file is
+parsed as before (`SegmentedModule.stmts` returns None and callers fall back).
+"""
+
+from __future__ import annotations
+
+import ast
+import bisect
+import itertools
+import re
+import threading
+import warnings
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Literal
+
+from aigentflow.review.python.parsing import parse_python, parse_repairing, split_lines
+
+__all__ = ["LineMap", "Segment", "SegmentedModule", "segmented"]
+
+SegmentKind = Literal["def", "class", "other"]
+
+# Comments and string literals, so that text inside a multi-line string never starts a segment.
+_STRINGS = re.compile(
+    r"#[^\r\n]*"
+    r"|(?P<triple>\"\"\"(?:\\.|[^\\])*?\"\"\"|'''(?:\\.|[^\\])*?''')"
+    r"|\"(?:\\.|[^\"\\\r\n])*\"|'(?:\\.|[^'\\\r\n])*'",
+    re.S,
+)
+_CANDIDATE = re.compile(r"^[^\s#)\]}]", re.M)  # code at column 0
+_CONTINUES = re.compile(r"(?:else|elif|except|finally)\b")
+_HEADER = re.compile(r"(?:async[ \t]+)?(def|class)\b")
+_DEF_NAME = re.compile(r"^[ \t]*(?:async[ \t]+)?def[ \t]+(\w+)", re.M)
+_TOP_DEF_NAME = re.compile(r"^(?:async[ \t]+)?def[ \t]+(\w+)", re.M)
+_INNER_IMPORT = re.compile(r"^[ \t]+(?:from[ \t]+[\w.]+[ \t]+)?import[ \t][^\r\n(]*(?:\([^)]*\))?", re.M)
+_MAX_PATHS = 32
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One top-level statement's lines: `start` is its first 1-based line, `stop` one past its last."""
+
+    start: int
+    stop: int
+    text: str
+    kind: SegmentKind
+    def_names: tuple[str, ...]  # functions defined anywhere inside (a textual over-approximation)
+    imports: tuple[str, ...]  # indented import statements (module code is known whole anyway)
+
+    @property
+    def has_import(self) -> bool:
+        return self.kind == "other" or bool(self.imports)
+
+
+def _multiline_spans(text: str) -> tuple[list[int], list[int]]:
+    starts: list[int] = []
+    ends: list[int] = []
+    for match in _STRINGS.finditer(text):
+        if match.lastgroup == "triple":
+            starts.append(match.start())
+            ends.append(match.end())
+    return starts, ends
+
+
+def split_segments(text: str, lines: list[str], reuse: dict[str, Segment] | None = None) -> list[Segment]:
+    """The segments of a module's text (`lines` as the parser splits them); `reuse` holds the
+    previous version's segments by text, whose derived fields need no recomputing."""
+    span_starts, span_ends = _multiline_spans(text)
+    line_starts = list(itertools.accumulate((len(line) for line in lines), initial=0))
+    bounds: list[int] = [0]  # line indexes where segments start
+    has_code = False
+    pending_decorator = False
+    for match in _CANDIDATE.finditer(text):
+        offset = match.start()
+        index = bisect.bisect_left(line_starts, offset)
+        if index and lines[index - 1].rstrip("\r\n").endswith("\\"):
+            continue  # a backslash continuation
+        inside = bisect.bisect_right(span_starts, offset) - 1
+        if (inside >= 0 and span_ends[inside] > offset) or _CONTINUES.match(text, offset):
+            continue
+        decorator = match.group() == "@"
+        if has_code and not (pending_decorator and (decorator or _HEADER.match(text, offset))):
+            bounds.append(index)
+        has_code = True
+        pending_decorator = decorator
+    bounds.append(len(lines))
+    segments: list[Segment] = []
+    for a, b in itertools.pairwise(bounds):
+        if a == b:
+            continue
+        body = "".join(lines[a:b])
+        known = reuse.get(body) if reuse else None
+        if known is not None:  # the same text in the previous version: only its place may differ
+            segments.append(Segment(a + 1, b + 1, body, known.kind, known.def_names, known.imports))
+            continue
+        code = next((ln for ln in lines[a:b] if ln[:1] not in ("", " ", "\t", "\r", "\n", "#", "@")), "")
+        header = _HEADER.match(code)
+        kind: SegmentKind = "other" if header is None else ("def" if header.group(1) == "def" else "class")
+        segments.append(
+            Segment(
+                start=a + 1,
+                stop=b + 1,
+                text=body,
+                kind=kind,
+                def_names=tuple(_DEF_NAME.findall(body)),
+                imports=tuple(m.group().strip() for m in _INNER_IMPORT.finditer(body))
+                if kind != "other"
+                else (),
+            )
+        )
+    return segments
+
+
+def _parse_segment(path: str, segment: Segment) -> list[ast.stmt] | None:
+    """The statements of one segment at their real line numbers, or None when it does not parse.
+
+    A segment being typed is often briefly invalid: it is repaired on its own (the offending
+    line blanked, as for a whole file), so one half-typed line costs one segment's parse.
+    """
+    # Blank lines in front put every node on its real line without a second walk.
+    padded = "\n" * (segment.start - 1) + segment.text
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return ast.parse(padded).body
+    except (SyntaxError, ValueError):
+        pass
+    except (RecursionError, MemoryError):
+        return None
+    repaired = parse_repairing(path, padded)
+    if repaired is None or not repaired.body:
+        return None
+    first = min(
+        [repaired.body[0].lineno, *(d.lineno for d in getattr(repaired.body[0], "decorator_list", ()))]
+    )
+    return repaired.body if first >= segment.start else None
+
+
+@dataclass
+class SegmentedModule:
+    """One version of a Python file: its lines, segments and (lazily) their statements."""
+
+    path: str
+    text: str
+    lines: list[str]
+    segments: list[Segment]
+    _stmts: dict[int, list[ast.stmt]] = field(default_factory=dict, repr=False)
+    _previous: dict[tuple[int, str], list[ast.stmt]] = field(default_factory=dict, repr=False)
+    _whole_tried: bool = False
+    usable: bool = True  # False once the split proved wrong for this text: callers use the whole tree
+
+    @cached_property
+    def starts(self) -> list[int]:
+        return [s.start for s in self.segments]
+
+    def segment_at(self, line: int) -> int:
+        """Index of the segment holding a 1-based line (the last one past the end)."""
+        return max(0, bisect.bisect_right(self.starts, line) - 1)
+
+    def stmts(self, index: int) -> list[ast.stmt] | None:
+        """Statements of segment `index`; None when segments cannot be parsed on their own."""
+        if not self.usable:
+            return None
+        found = self._stmts.get(index)
+        if found is not None:
+            return found
+        segment = self.segments[index]
+        found = self._previous.get((segment.start, segment.text))
+        if found is None and self._previous:
+            found = _parse_segment(self.path, segment)
+        if found is None:
+            # A first version (one parse of the file beats many), or a segment that does not
+            # parse alone: code being typed, or a wrong split. The whole parse repairs the
+            # first and detects the second.
+            if not self._whole_tried:
+                self._distribute_whole()
+                return self._stmts.get(index) if self.usable else None
+            self.usable = False
+            return None
+        self._stmts[index] = found
+        return found
+
+    def whole_tree(self) -> ast.Module | None:
+        """The module's tree: the segments' statements together, or the file parsed whole."""
+        body: list[ast.stmt] = []
+        for index in range(len(self.segments)):
+            stmts = self.stmts(index)
+            if stmts is None:
+                return parse_python(self.path, self.text)
+            body.extend(stmts)
+        return ast.Module(body=body, type_ignores=[])
+
+    def _distribute_whole(self) -> None:
+        """Parse the file once and hand each top-level statement to its segment."""
+        self._whole_tried = True
+        tree = parse_python(self.path, self.text)
+        if tree is None:
+            self.usable = False
+            return
+        groups: dict[int, list[ast.stmt]] = {i: [] for i in range(len(self.segments))}
+        for stmt in tree.body:
+            first = min([stmt.lineno, *(d.lineno for d in getattr(stmt, "decorator_list", ()))])
+            index = self.segment_at(first)
+            last = stmt.end_lineno or stmt.lineno
+            if last >= self.segments[index].stop:
+                self.usable = False  # a statement crosses a boundary: the split was wrong
+                return
+            groups[index].append(stmt)
+        for index, segment in enumerate(self.segments):
+            if not groups[index] and segment.kind != "other":
+                self.usable = False
+                return
+        self._stmts = groups
+
+    def remember(self) -> dict[tuple[int, str], list[ast.stmt]]:
+        """Parsed statements keyed by (start line, text), for the next version to reuse."""
+        return {
+            (self.segments[i].start, self.segments[i].text): stmts
+            for i, stmts in self._stmts.items()
+            if self.usable
+        }
+
+    def top_def_name(self, index: int) -> str | None:
+        """The name a `def` segment binds at module level (read from its text)."""
+        segment = self.segments[index]
+        if segment.kind != "def":
+            return None
+        match = _TOP_DEF_NAME.search(segment.text)
+        return match.group(1) if match else None
+
+
+class LineMap:
+    """Where the lines of an older version of a file are in a newer one, by segment identity."""
+
+    def __init__(self, old: SegmentedModule, new: SegmentedModule) -> None:
+        self.old = old
+        counts: dict[str, int] = {}
+        for segment in new.segments:
+            counts[segment.text] = counts.get(segment.text, 0) + 1
+        self._new_start = {s.text: s.start for s in new.segments if counts[s.text] == 1}
+        # When no surviving segment moved, every line that still exists is where it was.
+        self.identity = old is new or all(
+            self._new_start.get(s.text, s.start) == s.start for s in old.segments
+        )
+
+    def line(self, line: int) -> int | None:
+        """The new line of an old one, or None when its segment changed (or is ambiguous)."""
+        if self.identity:
+            return line
+        segment = self.old.segments[self.old.segment_at(line)]
+        start = self._new_start.get(segment.text)
+        return None if start is None else start + (line - segment.start)
+
+    def has(self, text: str) -> bool:
+        return text in self._new_start
+
+
+_VERSIONS: OrderedDict[str, SegmentedModule] = OrderedDict()
+_LOCK = threading.Lock()
+
+
+def segmented(path: str, text: str) -> SegmentedModule:
+    """This version of `path`, sharing parsed segments with the previous version reviewed."""
+    with _LOCK:
+        previous = _VERSIONS.get(path)
+        if previous is not None and previous.text == text:
+            _VERSIONS.move_to_end(path)
+            return previous
+    lines = split_lines(text)
+    reuse = {s.text: s for s in previous.segments} if previous is not None else None
+    module = SegmentedModule(path=path, text=text, lines=lines, segments=split_segments(text, lines, reuse))
+    if previous is not None:
+        module._previous = previous.remember()
+    with _LOCK:
+        _VERSIONS[path] = module
+        _VERSIONS.move_to_end(path)
+        while len(_VERSIONS) > _MAX_PATHS:
+            _VERSIONS.popitem(last=False)
+    return module

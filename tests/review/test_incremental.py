@@ -1,0 +1,135 @@
+"""Re-reviewing an edited Python file re-analyses only what the edit touched, and finds exactly
+what a review of the whole file from scratch finds."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+
+from aigentflow.review.engine import ReviewEngine
+from aigentflow.review.packs import default_packs
+from aigentflow.review.python import PythonPack
+from aigentflow.settings import ReviewSettings
+
+CASES = Path(__file__).parent / "cases"
+HELPER_MODULE = """import os
+import subprocess
+from flask import Flask, request
+
+app = Flask(__name__)
+
+
+def clean(value):
+    return value.replace("'", "")
+
+
+def run(command):
+    subprocess.run(command, shell=True)
+
+
+@app.route("/a")
+def a():
+    name = request.args.get("name", "")
+    run("ls " + clean(name))
+    return "ok"
+
+
+@app.route("/b")
+def b():
+    return os.popen("echo " + request.args["x"]).read()
+"""
+
+
+def engine() -> ReviewEngine:
+    settings = ReviewSettings()
+    return ReviewEngine(default_packs(settings), settings)
+
+
+def dumped(reviewer: ReviewEngine, path: str, text: str) -> list[dict[str, object]]:
+    return [f.model_dump() for f in reviewer.check_text(path, text, use_baseline=False)]
+
+
+def python_pack(reviewer: ReviewEngine) -> PythonPack:
+    return next(p for p in reviewer.packs if isinstance(p, PythonPack))
+
+
+def edits(text: str, seed: int) -> list[str]:
+    """A typing session: characters on a line, new lines, a deleted line, a broken then fixed line."""
+    rng = random.Random(seed)
+    lines = text.splitlines(keepends=True)
+    body = [
+        i
+        for i, line in enumerate(lines)
+        if line[:1] in (" ", "\t") and line.strip() and not line.rstrip().endswith((":", ",", "(", "\\"))
+    ]
+    versions: list[str] = []
+    for step in range(24):
+        i = rng.choice(body)
+        i = min(i, len(lines) - 1)
+        action = step % 4
+        if action == 0:  # a comment typed at the end of a statement
+            lines[i] = lines[i].rstrip("\r\n") + f"  # note {step}\n"
+        elif action == 1:  # Enter, then a statement: every later line moves
+            indent = lines[i][: len(lines[i]) - len(lines[i].lstrip())]
+            lines.insert(i + 1, f"{indent}_tmp_{step} = {step}\n")
+        elif action == 2:  # briefly invalid while typing
+            versions.append("".join([*lines[:i], lines[i].rstrip("\r\n") + " (\n", *lines[i + 1 :]]))
+        else:  # a line comes out again (moves later lines up)
+            lines.insert(i, "\n")
+            versions.append("".join(lines))
+            del lines[i]
+        versions.append("".join(lines))
+    return versions
+
+
+@pytest.mark.parametrize("case", sorted(p.name for p in CASES.glob("*.py")))
+def test_an_edited_file_gets_the_findings_of_a_fresh_whole_review(case: str) -> None:
+    text = (CASES / case).read_text(encoding="utf-8")
+    typing = engine()
+    typing.check_text(case, text, use_baseline=False)
+    reused = 0
+    for version in edits(text, seed=len(case)):
+        assert dumped(typing, case, version) == dumped(engine(), case, version)
+        reused += python_pack(typing).last_run[1]
+    if text.count("\ndef ") >= 3:  # several top-level functions: most of each review was reused
+        assert reused > 0
+
+
+def test_an_edit_inside_one_function_reanalyses_that_function_only() -> None:
+    typing = engine()
+    first = dumped(typing, "app.py", HELPER_MODULE)
+    assert {f["rule_id"] for f in first} >= {"python.command-injection"}
+    edited = HELPER_MODULE.replace('    return "ok"', '    return "okay"')
+    assert dumped(typing, "app.py", edited) == dumped(engine(), "app.py", edited)
+    analysed, reused = python_pack(typing).last_run
+    assert analysed == 1 and reused >= 3
+
+
+def test_changing_a_helper_reanalyses_its_callers() -> None:
+    typing = engine()
+    before = dumped(typing, "app.py", HELPER_MODULE)
+    assert any(f["rule_id"] == "python.command-injection" and f["line"] == 19 for f in before)
+    # The helper becomes a sanitizer of its own: the caller's flow is gone.
+    safe = HELPER_MODULE.replace('return value.replace("\'", "")', "return shlex.quote(value)").replace(
+        "import os\n", "import os\nimport shlex\n"
+    )
+    after = dumped(typing, "app.py", safe)
+    assert after == dumped(engine(), "app.py", safe)
+    assert not any(f["rule_id"] == "python.command-injection" and f["line"] == 19 for f in after)
+    # Only the helper's text changes now (the import stays): the caller is re-analysed anyway.
+    unsafe_again = safe.replace("return shlex.quote(value)", "return value.strip()")
+    assert dumped(typing, "app.py", unsafe_again) == dumped(engine(), "app.py", unsafe_again)
+    assert any(f["rule_id"] == "python.command-injection" for f in dumped(typing, "app.py", unsafe_again))
+    analysed, _ = python_pack(typing).last_run
+    assert analysed == 0  # the same text again: everything reused
+
+
+def test_moved_findings_carry_their_new_lines_in_positions_messages_and_fixes() -> None:
+    typing = engine()
+    typing.check_text("app.py", HELPER_MODULE, use_baseline=False)
+    shifted = HELPER_MODULE.replace("app = Flask(__name__)\n", "app = Flask(__name__)\n\n\n")
+    moved = dumped(typing, "app.py", shifted)
+    assert moved == dumped(engine(), "app.py", shifted)
+    assert any("(line 21)" in str(f["message"]) for f in moved)
