@@ -5,19 +5,21 @@ from __future__ import annotations
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from aigentflow.agents.runs import RunManager
 from aigentflow.config import LoadedConfig
-from aigentflow.context.service import ContextService
 from aigentflow.events import EventBus
-from aigentflow.llm.gateway import ModelGateway
 from aigentflow.review.baseline import Baseline
 from aigentflow.review.engine import ReviewEngine
 from aigentflow.review.store import FindingsStore
 from aigentflow.settings import Settings
-from aigentflow.state.store import StateStore
 from aigentflow.workspace import Workspace
+
+if TYPE_CHECKING:  # attached lazily: a command that only reviews never loads them
+    from aigentflow.agents.runs import RunManager
+    from aigentflow.context.service import ContextService
+    from aigentflow.llm.gateway import ModelGateway
+    from aigentflow.state.store import StateStore
 
 __all__ = ["Services"]
 

@@ -6,6 +6,7 @@ Exit code: 0 when no finding is at or above `--fail-on`, 1 when one is, 2 on err
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -31,6 +32,13 @@ def add_arguments(parser: argparse.ArgumentParser, command: str) -> None:
     )
     parser.add_argument(
         "--output", "-o", type=Path, default=None, help="write the report here instead of stdout"
+    )
+    parser.add_argument(
+        "--jobs",
+        "-j",
+        type=int,
+        default=0,
+        help="worker processes for a tree (default: one per CPU core; 1: no workers)",
     )
     parser.add_argument(
         "--diff",
@@ -70,7 +78,8 @@ def run(args: argparse.Namespace) -> int:
 
         report = review_diff(services.workspace, services.review, args.diff or None).report
     else:
-        report = services.review.check_paths(services.workspace, [p.resolve() for p in paths])
+        jobs = args.jobs if args.jobs > 0 else (os.cpu_count() or 1)
+        report = services.review.check_paths(services.workspace, [p.resolve() for p in paths], jobs=jobs)
     if args.format == "json":
         output = to_json(report.findings)
     elif args.format == "sarif":

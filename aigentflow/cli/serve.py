@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import sys
 from pathlib import Path
 
@@ -56,6 +55,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         services = build_services(root)  # ConfigError here: nothing starts half-configured
         configure_logging(services.settings.daemon.log_level, args.log_file)
+        import asyncio
+
         asyncio.run(Daemon(services, paths).run())
     finally:
         lock.release()

@@ -5,7 +5,9 @@ suppressions and the baseline, the same way for every rule.
 from __future__ import annotations
 
 import logging
+import multiprocessing
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from pydantic import BaseModel, Field
@@ -122,10 +124,49 @@ class ReviewEngine:
         findings = self.check_text(rel, content.text)
         return FileReview(path=rel, findings=findings, invalid_utf8=content.invalid_utf8)
 
-    def check_paths(self, workspace: Workspace, paths: Iterable[str | Path]) -> ReviewReport:
-        """Review files and folders (walked with the workspace's ignore rules)."""
-        report = ReviewReport()
-        for target in paths:
-            for file in workspace.walk(target):
-                report.files.append(self.check_file(workspace, file))
-        return report
+    def check_paths(
+        self, workspace: Workspace, paths: Iterable[str | Path], *, jobs: int = 1
+    ) -> ReviewReport:
+        """Review files and folders (walked with the workspace's ignore rules).
+
+        `jobs` > 1 reviews in that many forked worker processes (a command-line run over a
+        tree; not for a process with threads, such as the daemon). Results keep walk order.
+        """
+        files = [file for target in paths for file in workspace.walk(target)]
+        if jobs > 1 and len(files) >= 4 * jobs and "fork" in multiprocessing.get_all_start_methods():
+            return ReviewReport(files=_in_workers(self, workspace, files, jobs))
+        return ReviewReport(files=[self.check_file(workspace, file) for file in files])
+
+
+_SHARED: tuple[ReviewEngine, Workspace] | None = None  # what forked workers inherit
+
+
+def _review_in_worker(file: Path) -> FileReview:
+    assert _SHARED is not None
+    engine, workspace = _SHARED
+    return engine.check_file(workspace, file)
+
+
+def _in_workers(engine: ReviewEngine, workspace: Workspace, files: list[Path], jobs: int) -> list[FileReview]:
+    """Review `files` in `jobs` forked processes, largest first so that none finishes last alone."""
+    global _SHARED
+    order = sorted(range(len(files)), key=lambda i: -_size(files[i]))
+    _SHARED = (engine, workspace)
+    try:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+            chunk = max(1, len(files) // (jobs * 16))
+            done = list(pool.map(_review_in_worker, [files[i] for i in order], chunksize=chunk))
+    finally:
+        _SHARED = None
+    reviews: list[FileReview | None] = [None] * len(files)
+    for index, review in zip(order, done, strict=True):
+        reviews[index] = review
+    return [r for r in reviews if r is not None]
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -76,3 +77,33 @@ def test_a_pack_whose_rules_are_all_disabled_is_not_run() -> None:
     assert [f.rule_id for f in off.check_text("a.py", CODE + "import yaml\nyaml.load(x)\n")] == [
         "secrets.aws-access-key"
     ]
+
+
+def test_a_tree_reviewed_in_worker_processes_gives_the_same_report_in_walk_order(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from aigentflow.review import engine as engine_module
+    from aigentflow.workspace import Workspace
+
+    forked: list[int] = []
+    real = engine_module._in_workers
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        forked.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(engine_module, "_in_workers", spy)
+
+    cases = Path(__file__).parent / "cases"
+    for index, case in enumerate(sorted(cases.glob("*.py")) * 2):
+        (tmp_path / f"m{index:02d}_{case.name}").write_text(
+            case.read_text(encoding="utf-8"), encoding="utf-8"
+        )
+    (tmp_path / "keys.env").write_text(f"AWS_KEY={FAKE_AWS_KEY}\n", encoding="utf-8")
+    settings = ReviewSettings()
+    workspace = Workspace(tmp_path)
+    alone = ReviewEngine(default_packs(settings), settings).check_paths(workspace, [tmp_path])
+    workers = ReviewEngine(default_packs(settings), settings).check_paths(workspace, [tmp_path], jobs=2)
+    assert len(alone.files) >= 8 and alone.findings
+    assert workers.model_dump() == alone.model_dump()
+    assert forked == [1]  # the second review really ran in worker processes
