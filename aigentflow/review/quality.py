@@ -124,7 +124,7 @@ class QualityPack:
                 cached = memo[1].get(segment.text)
                 found = move_findings(cached, lines) if cached is not None else None
             if found is None:
-                if self._cannot_exceed(segment.text, segment.stop - segment.start):
+                if not self._may_exceed(module, index):
                     found = []
                 else:
                     stmts = module.stmts(index)
@@ -144,12 +144,25 @@ class QualityPack:
         memos.put(source.path, (module, known))
         return findings
 
-    def _cannot_exceed(self, text: str, lines: int) -> bool:
-        """Whether no function in this text can pass a threshold (each decision needs a keyword)."""
-        return (
-            lines <= self.settings.max_function_lines
-            and len(_DECISION_WORDS.findall(text)) < self.settings.max_complexity
-        )
+    def _may_exceed(self, module: SegmentedModule, index: int) -> bool:
+        """Whether a function of this segment could pass a threshold, judged from the text alone:
+        each decision point needs a keyword, and a function ends before the next definition
+        indented no deeper. Most segments need no parse at all."""
+        segment = module.segments[index]
+        most_lines, most_complex = self.settings.max_function_lines, self.settings.max_complexity
+        if (
+            segment.stop - segment.start <= most_lines
+            and len(_DECISION_WORDS.findall(segment.text)) < most_complex
+        ):
+            return False
+        text, starts = module.text, module.line_starts
+        for line, bound in module.function_extents(index):
+            if bound - line > most_lines:
+                return True
+            words = sum(1 for _ in _DECISION_WORDS.finditer(text, starts[line - 1], starts[bound - 1]))
+            if 1 + words > most_complex:
+                return True
+        return False
 
     def _check_functions(self, source: SourceFile, pos: Positions, nodes: Iterable[ast.AST]) -> list[Finding]:
         findings: list[Finding] = []

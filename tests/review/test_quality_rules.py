@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+from pathlib import Path
 
 from aigentflow.review.quality import QualityPack, QualitySettings, cyclomatic_complexity
 from aigentflow.review.rules import SourceFile
@@ -59,3 +60,29 @@ def test_nested_functions_are_measured_on_their_own() -> None:
     fn = ast.parse(text).body[0]
     assert isinstance(fn, ast.FunctionDef)
     assert cyclomatic_complexity(fn) == 1
+
+
+def _every_function_measured(source: SourceFile, settings: QualitySettings) -> set[tuple[str, int]]:
+    """The reference: parse the whole file and measure every function, no text-based shortcut."""
+    found: set[tuple[str, int]] = set()
+    for node in ast.walk(ast.parse(source.text)):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            if cyclomatic_complexity(node) > settings.max_complexity:
+                found.add(("quality.complexity", node.lineno))
+            if (node.end_lineno or node.lineno) - node.lineno + 1 > settings.max_function_lines:
+                found.add(("quality.function-length", node.lineno))
+    return found
+
+
+def test_the_text_bounds_that_skip_parsing_never_miss_a_function() -> None:
+    # Low thresholds, so that many functions of real code sit right around them.
+    settings = QualitySettings(max_complexity=4, max_function_lines=12)
+    package = Path(__file__).parents[2] / "aigentflow"
+    files = sorted(package.rglob("*.py")) + sorted((Path(__file__).parent / "cases").glob("*.py"))
+    checked = 0
+    for path in files:
+        source = SourceFile.of(f"q/{path.name}", path.read_text(encoding="utf-8"))
+        got = {(f.rule_id, f.line) for f in QualityPack(settings).check(source)}
+        assert got == _every_function_measured(source, settings), path
+        checked += len(got)
+    assert checked > 100

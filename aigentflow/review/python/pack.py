@@ -22,7 +22,7 @@ from aigentflow.review.python.incremental import (
 )
 from aigentflow.review.python.parsing import iter_statements, parse_python
 from aigentflow.review.python.segments import segmented
-from aigentflow.review.python.taint import analyze_module
+from aigentflow.review.python.taint import analyze_module, hint_pattern
 from aigentflow.review.rules import RuleMeta, SourceFile
 
 __all__ = ["PythonPack", "analyze"]
@@ -91,10 +91,15 @@ class PythonPack:
         if top is not None and not targets:
             return [f for part in (top, *valid.values()) for f in part.findings]
         analysed = targets | (others if top is None else set())
-        ctx = new_context(module, analysed, run_top=top is None)
+        ctx = new_context(module, set(), run_top=top is None)
         if top is not None and memo is not None:
             ctx.globals = memo.globals
-        analyze_module(ctx, functions_in(module, analysed), run_top=top is None)
+        # Only segments that mention a source or a configured call can hold a finding (the
+        # per-function test of `analyze_module`, made before parsing): the rest stay unparsed
+        # unless a caller needs one of their functions.
+        hints = hint_pattern(ctx)
+        wanted = {i for i in analysed if i in others or hints.search(module.segments[i].text)}
+        analyze_module(ctx, functions_in(module, wanted), run_top=top is None)
         if top is None:
             ctx.hits.extend(config.check_module(ctx.tree, source.path))
         fresh: dict[int, list[Finding]] = {i: [] for i in analysed}

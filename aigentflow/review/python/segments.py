@@ -40,6 +40,7 @@ _STRINGS = re.compile(
 _CANDIDATE = re.compile(r"^[^\s#)\]}]", re.M)  # code at column 0
 _CONTINUES = re.compile(r"(?:else|elif|except|finally)\b")
 _HEADER = re.compile(r"(?:async[ \t]+)?(def|class)\b")
+_DEF_OR_CLASS = re.compile(r"^([ \t]*)(?:async[ \t]+)?(def|class)\b", re.M)
 _DEF_NAME = re.compile(r"^[ \t]*(?:async[ \t]+)?def[ \t]+(\w+)", re.M)
 _TOP_DEF_NAME = re.compile(r"^(?:async[ \t]+)?def[ \t]+(\w+)", re.M)
 _INNER_IMPORT = re.compile(r"^[ \t]+(?:from[ \t]+[\w.]+[ \t]+)?import[ \t][^\r\n(]*(?:\([^)]*\))?", re.M)
@@ -72,10 +73,16 @@ def _multiline_spans(text: str) -> tuple[list[int], list[int]]:
     return starts, ends
 
 
-def split_segments(text: str, lines: list[str], reuse: dict[str, Segment] | None = None) -> list[Segment]:
+def split_segments(
+    text: str,
+    lines: list[str],
+    reuse: dict[str, Segment] | None = None,
+    spans: tuple[list[int], list[int]] | None = None,
+) -> list[Segment]:
     """The segments of a module's text (`lines` as the parser splits them); `reuse` holds the
-    previous version's segments by text, whose derived fields need no recomputing."""
-    span_starts, span_ends = _multiline_spans(text)
+    previous version's segments by text, whose derived fields need no recomputing; `spans`
+    the multi-line strings (computed when not given)."""
+    span_starts, span_ends = spans if spans is not None else _multiline_spans(text)
     line_starts = list(itertools.accumulate((len(line) for line in lines), initial=0))
     bounds: list[int] = [0]  # line indexes where segments start
     has_code = False
@@ -121,11 +128,12 @@ def split_segments(text: str, lines: list[str], reuse: dict[str, Segment] | None
     return segments
 
 
-def _parse_segment(path: str, segment: Segment) -> list[ast.stmt] | None:
+def _parse_segment(path: str, segment: Segment, *, repair: bool) -> list[ast.stmt] | None:
     """The statements of one segment at their real line numbers, or None when it does not parse.
 
-    A segment being typed is often briefly invalid: it is repaired on its own (the offending
-    line blanked, as for a whole file), so one half-typed line costs one segment's parse.
+    With `repair`, a segment that does not parse is repaired on its own (the offending line
+    blanked, as for a whole file): a segment being typed is often briefly invalid, and one
+    half-typed line then costs one segment's parse, not the file's.
     """
     # Blank lines in front put every node on its real line without a second walk.
     padded = "\n" * (segment.start - 1) + segment.text
@@ -134,7 +142,8 @@ def _parse_segment(path: str, segment: Segment) -> list[ast.stmt] | None:
             warnings.simplefilter("ignore")
             return ast.parse(padded).body
     except (SyntaxError, ValueError):
-        pass
+        if not repair:
+            return None
     except (RecursionError, MemoryError):
         return None
     repaired = parse_repairing(path, padded)
@@ -154,6 +163,7 @@ class SegmentedModule:
     text: str
     lines: list[str]
     segments: list[Segment]
+    string_spans: tuple[list[int], list[int]] = field(default_factory=lambda: ([], []), repr=False)
     _stmts: dict[int, list[ast.stmt]] = field(default_factory=dict, repr=False)
     _previous: dict[tuple[int, str], list[ast.stmt]] = field(default_factory=dict, repr=False)
     _whole_tried: bool = False
@@ -162,6 +172,35 @@ class SegmentedModule:
     @cached_property
     def starts(self) -> list[int]:
         return [s.start for s in self.segments]
+
+    @cached_property
+    def line_starts(self) -> list[int]:
+        """Offset of each line's first character, and the text's length last."""
+        return list(itertools.accumulate((len(line) for line in self.lines), initial=0))
+
+    def in_string(self, offset: int) -> bool:
+        """Whether a text offset lies inside a multi-line string."""
+        starts, ends = self.string_spans
+        inside = bisect.bisect_right(starts, offset) - 1
+        return inside >= 0 and ends[inside] > offset
+
+    def function_extents(self, index: int) -> list[tuple[int, int]]:
+        """(def line, bound) for each function in a segment, read from the text: the function
+        ends before `bound`, the next `def`/`class` line indented no deeper, or the segment's end.
+        An upper bound (statements at that indentation may end it sooner), never an under-estimate."""
+        segment = self.segments[index]
+        base = self.line_starts[segment.start - 1]
+        heads: list[tuple[int, int, bool]] = []  # (line, indentation, is a def)
+        for match in _DEF_OR_CLASS.finditer(segment.text):
+            if not self.in_string(base + match.start()):
+                line = segment.start + segment.text.count("\n", 0, match.start())
+                heads.append((line, len(match.group(1)), match.group(2) == "def"))
+        extents: list[tuple[int, int]] = []
+        for k, (line, indent, is_def) in enumerate(heads):
+            if is_def:
+                bound = next((later for later, depth, _ in heads[k + 1 :] if depth <= indent), segment.stop)
+                extents.append((line, bound))
+        return extents
 
     def segment_at(self, line: int) -> int:
         """Index of the segment holding a 1-based line (the last one past the end)."""
@@ -176,12 +215,14 @@ class SegmentedModule:
             return found
         segment = self.segments[index]
         found = self._previous.get((segment.start, segment.text))
-        if found is None and self._previous:
-            found = _parse_segment(self.path, segment)
         if found is None:
-            # A first version (one parse of the file beats many), or a segment that does not
-            # parse alone: code being typed, or a wrong split. The whole parse repairs the
-            # first and detects the second.
+            # Repair alone only a segment the coder is typing in: one that started on the same
+            # line in the previous version (a split that went wrong is never repaired away).
+            typing = any(start == segment.start for start, _ in self._previous)
+            found = _parse_segment(self.path, segment, repair=typing)
+        if found is None:
+            # Not valid on its own: a wrong split, or broken code in a file seen for the first
+            # time. The whole parse repairs the second and detects the first.
             if not self._whole_tried:
                 self._distribute_whole()
                 return self._stmts.get(index) if self.usable else None
@@ -220,7 +261,8 @@ class SegmentedModule:
             if not groups[index] and segment.kind != "other":
                 self.usable = False
                 return
-        self._stmts = groups
+        for index, stmts in groups.items():  # segments parsed alone stay as they are
+            self._stmts.setdefault(index, stmts)
 
     def remember(self) -> dict[tuple[int, str], list[ast.stmt]]:
         """Parsed statements keyed by (start line, text), for the next version to reuse."""
@@ -278,7 +320,14 @@ def segmented(path: str, text: str) -> SegmentedModule:
             return previous
     lines = split_lines(text)
     reuse = {s.text: s for s in previous.segments} if previous is not None else None
-    module = SegmentedModule(path=path, text=text, lines=lines, segments=split_segments(text, lines, reuse))
+    spans = _multiline_spans(text)
+    module = SegmentedModule(
+        path=path,
+        text=text,
+        lines=lines,
+        segments=split_segments(text, lines, reuse, spans),
+        string_spans=spans,
+    )
     if previous is not None:
         module._previous = previous.remember()
     with _LOCK:

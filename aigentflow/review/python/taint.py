@@ -22,7 +22,7 @@ from aigentflow.review.python.values import Label, Origin, Val, join_all
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-__all__ = ["FunctionInterp", "analyze_module"]
+__all__ = ["FunctionInterp", "analyze_module", "hint_pattern"]
 
 Env = dict[str, Val]
 FuncNode = ast.FunctionDef | ast.AsyncFunctionDef
@@ -376,6 +376,11 @@ def summarize(ctx: ModuleContext, name: str) -> Summary | None:
     return summary
 
 
+def hint_pattern(ctx: ModuleContext) -> re.Pattern[str]:
+    """Text that a function must contain to hold a source or a configuration-rule call."""
+    return _WEB_HINTS if ctx.imports_any(*WEB_FRAMEWORKS) else _HINTS
+
+
 def analyze_module(
     ctx: ModuleContext, targets: Sequence[FuncNode] | None = None, *, run_top: bool = True
 ) -> None:
@@ -399,7 +404,7 @@ def analyze_module(
         top.allow_summaries = False
         top.run()
         ctx.globals = {k: v for k, v in top.env.items() if not v.tainted}
-    hints = _WEB_HINTS if ctx.imports_any(*WEB_FRAMEWORKS) else _HINTS
+    hints = hint_pattern(ctx)
     starts, size = ctx.pos.starts, len(ctx.text)
     for node in functions:
         first = min([node.lineno, *(d.lineno for d in node.decorator_list)])
