@@ -2,7 +2,8 @@
 
 Runs the same tree of Python files through
   * aigentflow in-process (every built-in rule pack, one file at a time, as the daemon does),
-  * `aigentflow review` as a command (process start-up included),
+  * `aigentflow review` as a command (process start-up included): in one process, in one
+    worker process per core, and again on the unchanged tree (findings from its cache),
   * bandit (`bandit -r`), and ruff (`ruff check --select S`),
 and prints files/s, MB/s and ratios, then per-file latency p50/p95 for the in-process engine
 and for a generated 2,000-line Flask module, opened (analysed whole) and then re-checked at
@@ -16,6 +17,7 @@ file as it is typed.
 from __future__ import annotations
 
 import ast
+import os
 import resource
 import shutil
 import statistics
@@ -136,21 +138,23 @@ def main(argv: list[str]) -> int:
         per_file.append(time.perf_counter() - t0)
     ours = (time.perf_counter() - start, time.process_time() - cpu_start)
 
-    cli = timed(
-        [
-            str(VENV_BIN / "aigentflow"),
-            "review",
-            "--fail-on",
-            "none",
-            "-f",
-            "json",
-            "-o",
-            "/dev/null",
-            "--workspace",
-            str(scratch),
-            *map(str, roots),
-        ]
-    )
+    command = [
+        str(VENV_BIN / "aigentflow"),
+        "review",
+        "--fail-on",
+        "none",
+        "-f",
+        "json",
+        "-o",
+        "/dev/null",
+        "--workspace",
+        str(scratch),
+        *map(str, roots),
+    ]
+    cli_one = timed([*command, "--no-cache", "--jobs", "1"])
+    cli = timed([*command, "--no-cache"])  # one worker process per core
+    timed(command)  # fills .aigentflow/cache/review.db
+    cli_cached = timed(command)  # nothing changed: every file's findings come from the cache
     bandit = timed([str(VENV_BIN / "bandit"), "-r", "-q", "-f", "json", "-o", "/dev/null", *map(str, roots)])
     ruff = timed(
         [
@@ -174,7 +178,9 @@ def main(argv: list[str]) -> int:
     )
     for name, (wall, cpu) in [
         ("aigentflow (in-process)", ours),
-        ("aigentflow review (CLI)", cli),
+        ("review CLI, 1 process", cli_one),
+        (f"review CLI, {os.cpu_count()} processes", cli),
+        ("review CLI, cached", cli_cached),
         ("bandit -r", bandit),
         ("ruff check --select S", ruff),
     ]:

@@ -41,6 +41,11 @@ def add_arguments(parser: argparse.ArgumentParser, command: str) -> None:
         help="worker processes for a tree (default: one per CPU core; 1: no workers)",
     )
     parser.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="analyse every file, ignoring findings cached in .aigentflow/cache/review.db",
+    )
+    parser.add_argument(
         "--diff",
         nargs="?",
         const="",
@@ -78,8 +83,15 @@ def run(args: argparse.Namespace) -> int:
 
         report = review_diff(services.workspace, services.review, args.diff or None).report
     else:
+        from aigentflow.review.cache import ReviewCache, rules_fingerprint
+
         jobs = args.jobs if args.jobs > 0 else (os.cpu_count() or 1)
-        report = services.review.check_paths(services.workspace, [p.resolve() for p in paths], jobs=jobs)
+        cache = None
+        if not args.no_cache:
+            fingerprint = rules_fingerprint(services.settings.review)
+            cache = ReviewCache(services.workspace.state_dir() / "cache" / "review.db", fingerprint)
+        targets = [p.resolve() for p in paths]
+        report = services.review.check_paths(services.workspace, targets, jobs=jobs, cache=cache)
     if args.format == "json":
         output = to_json(report.findings)
     elif args.format == "sarif":

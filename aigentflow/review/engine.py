@@ -5,10 +5,9 @@ suppressions and the baseline, the same way for every rule.
 from __future__ import annotations
 
 import logging
-import multiprocessing
 from collections.abc import Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, Field
 
@@ -19,6 +18,9 @@ from aigentflow.review.rules import RuleMeta, RulePack, SourceFile
 from aigentflow.review.suppress import is_suppressed
 from aigentflow.settings import ReviewSettings, RuleSettings
 from aigentflow.workspace import Workspace
+
+if TYPE_CHECKING:
+    from aigentflow.review.cache import ReviewCache
 
 __all__ = ["FileReview", "ReviewEngine", "ReviewReport"]
 
@@ -125,48 +127,25 @@ class ReviewEngine:
         return FileReview(path=rel, findings=findings, invalid_utf8=content.invalid_utf8)
 
     def check_paths(
-        self, workspace: Workspace, paths: Iterable[str | Path], *, jobs: int = 1
+        self,
+        workspace: Workspace,
+        paths: Iterable[str | Path],
+        *,
+        jobs: int = 1,
+        cache: ReviewCache | None = None,
     ) -> ReviewReport:
-        """Review files and folders (walked with the workspace's ignore rules).
+        """Review files and folders (walked with the workspace's ignore rules), in walk order.
 
-        `jobs` > 1 reviews in that many forked worker processes (a command-line run over a
-        tree; not for a process with threads, such as the daemon). Results keep walk order.
+        `jobs` > 1 analyses in that many forked worker processes (a command-line run over a
+        tree; not for a process with threads, such as the daemon); `cache` skips files whose
+        text was reviewed before under the same rules.
         """
-        files = [file for target in paths for file in workspace.walk(target)]
-        if jobs > 1 and len(files) >= 4 * jobs and "fork" in multiprocessing.get_all_start_methods():
-            return ReviewReport(files=_in_workers(self, workspace, files, jobs))
-        return ReviewReport(files=[self.check_file(workspace, file) for file in files])
+        from aigentflow.review.batch import review_tree
 
+        return review_tree(self, workspace, paths, jobs=jobs, cache=cache)
 
-_SHARED: tuple[ReviewEngine, Workspace] | None = None  # what forked workers inherit
-
-
-def _review_in_worker(file: Path) -> FileReview:
-    assert _SHARED is not None
-    engine, workspace = _SHARED
-    return engine.check_file(workspace, file)
-
-
-def _in_workers(engine: ReviewEngine, workspace: Workspace, files: list[Path], jobs: int) -> list[FileReview]:
-    """Review `files` in `jobs` forked processes, largest first so that none finishes last alone."""
-    global _SHARED
-    order = sorted(range(len(files)), key=lambda i: -_size(files[i]))
-    _SHARED = (engine, workspace)
-    try:
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-            chunk = max(1, len(files) // (jobs * 16))
-            done = list(pool.map(_review_in_worker, [files[i] for i in order], chunksize=chunk))
-    finally:
-        _SHARED = None
-    reviews: list[FileReview | None] = [None] * len(files)
-    for index, review in zip(order, done, strict=True):
-        reviews[index] = review
-    return [r for r in reviews if r is not None]
-
-
-def _size(path: Path) -> int:
-    try:
-        return path.stat().st_size
-    except OSError:
-        return 0
+    def without_baseline(self, findings: list[Finding]) -> list[Finding]:
+        """The findings the baseline does not accept."""
+        if not self.baseline:
+            return findings
+        return [f for f in findings if not self.baseline.contains(f.fingerprint)]

@@ -82,17 +82,19 @@ def test_a_pack_whose_rules_are_all_disabled_is_not_run() -> None:
 def test_a_tree_reviewed_in_worker_processes_gives_the_same_report_in_walk_order(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from aigentflow.review import engine as engine_module
+    from concurrent.futures import ProcessPoolExecutor
+
+    from aigentflow.review import batch
     from aigentflow.workspace import Workspace
 
     forked: list[int] = []
-    real = engine_module._in_workers
 
-    def spy(*args: Any, **kwargs: Any) -> Any:
-        forked.append(1)
-        return real(*args, **kwargs)
+    class CountedPool(ProcessPoolExecutor):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            forked.append(1)
+            super().__init__(*args, **kwargs)
 
-    monkeypatch.setattr(engine_module, "_in_workers", spy)
+    monkeypatch.setattr(batch, "ProcessPoolExecutor", CountedPool)
 
     cases = Path(__file__).parent / "cases"
     for index, case in enumerate(sorted(cases.glob("*.py")) * 2):
