@@ -117,28 +117,27 @@ class QualityPack:
         lines = LineMap(memo[0], module) if memo is not None else None
         pos = Positions(source.text, module.lines)
         known: dict[str, tuple[Finding, ...]] = {}
-        findings: list[Finding] = []
+        results: dict[int, list[Finding]] = {}
         for index, segment in enumerate(module.segments):
-            found: list[Finding] | None = None
             if memo is not None and lines is not None and lines.has(segment.text):
                 cached = memo[1].get(segment.text)
-                found = move_findings(cached, lines) if cached is not None else None
+                moved = move_findings(cached, lines) if cached is not None else None
+                if moved is not None:
+                    results[index] = moved
+                    continue
+            if not self._may_exceed(module, index):
+                results[index] = []
+        module.prefetch(i for i in range(len(module.segments)) if i not in results)
+        findings: list[Finding] = []
+        for index, segment in enumerate(module.segments):
+            found = results.get(index)
             if found is None:
-                if not self._may_exceed(module, index):
-                    found = []
-                else:
-                    stmts = module.stmts(index)
-                    if stmts is None:  # the file does not split: check it whole
-                        memos.put(source.path, None)
-                        tree = module.whole_tree()
-                        return (
-                            []
-                            if tree is None
-                            else self._check_functions(source, pos, module_statements(tree))
-                        )
-                    found = self._check_functions(
-                        source, pos, (n for top in stmts for n in iter_statements(top))
-                    )
+                stmts = module.stmts(index)
+                if stmts is None:  # the file does not split: check it whole
+                    memos.put(source.path, None)
+                    tree = module.whole_tree()
+                    return [] if tree is None else self._check_functions(source, pos, module_statements(tree))
+                found = self._check_functions(source, pos, (n for top in stmts for n in iter_statements(top)))
             known[segment.text] = tuple(found)
             findings.extend(found)
         memos.put(source.path, (module, known))

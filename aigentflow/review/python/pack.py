@@ -22,7 +22,7 @@ from aigentflow.review.python.incremental import (
 )
 from aigentflow.review.python.parsing import iter_statements, parse_python
 from aigentflow.review.python.segments import segmented
-from aigentflow.review.python.taint import analyze_module, hint_pattern
+from aigentflow.review.python.taint import analyze_module, hint_pattern, may_hold_findings
 from aigentflow.review.rules import RuleMeta, SourceFile
 
 __all__ = ["PythonPack", "analyze"]
@@ -81,6 +81,10 @@ class PythonPack:
         return [] if ctx is None else _findings(ctx, source)
 
     def _check_segments(self, source: SourceFile) -> list[Finding]:
+        if not source.path.endswith("settings.py") and not may_hold_findings(source.text):
+            self._memos.put(source.path, None)
+            self.last_run = (0, 0)
+            return []  # no source and no configured call anywhere: nothing to parse
         module = segmented(source.path, source.text)
         key = module_key(module)
         memo = self._memos.get(source.path)
@@ -91,6 +95,7 @@ class PythonPack:
         if top is not None and not targets:
             return [f for part in (top, *valid.values()) for f in part.findings]
         analysed = targets | (others if top is None else set())
+        module.prefetch(i for i, s in enumerate(module.segments) if s.has_import)
         ctx = new_context(module, set(), run_top=top is None)
         if top is not None and memo is not None:
             ctx.globals = memo.globals
@@ -99,6 +104,7 @@ class PythonPack:
         # unless a caller needs one of their functions.
         hints = hint_pattern(ctx)
         wanted = {i for i in analysed if i in others or hints.search(module.segments[i].text)}
+        module.prefetch(wanted)
         analyze_module(ctx, functions_in(module, wanted), run_top=top is None)
         if top is None:
             ctx.hits.extend(config.check_module(ctx.tree, source.path))

@@ -20,6 +20,7 @@ import re
 import threading
 import warnings
 from collections import OrderedDict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Literal
@@ -241,26 +242,67 @@ class SegmentedModule:
             body.extend(stmts)
         return ast.Module(body=body, type_ignores=[])
 
+    def prefetch(self, indexes: Iterable[int]) -> None:
+        """Parse these segments ahead of `stmts`, adjacent ones together: one parse of a run of
+        segments costs less than one per segment (and the blank lines in front of each).
+        When most of a new file is wanted, it is parsed whole. Failures are left to `stmts`."""
+        todo = sorted(
+            i
+            for i in set(indexes)
+            if i not in self._stmts and (self.segments[i].start, self.segments[i].text) not in self._previous
+        )
+        if not todo or not self.usable:
+            return
+        wanted = sum(len(self.segments[i].text) for i in todo)
+        if not self._previous and not self._whole_tried and wanted > 0.7 * len(self.text):
+            self._distribute_whole()
+            return
+        runs: list[list[int]] = []
+        for index in todo:
+            if runs and runs[-1][-1] == index - 1:
+                runs[-1].append(index)
+            else:
+                runs.append([index])
+        for run in runs:
+            if len(run) > 1:
+                self._parse_run(run)
+
+    def _parse_run(self, run: list[int]) -> None:
+        first = self.segments[run[0]]
+        text = "".join(self.segments[i].text for i in run)
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                body = ast.parse("\n" * (first.start - 1) + text).body
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            return
+        groups = self._group(body, run)
+        if groups is not None:
+            for index in run:
+                self._stmts.setdefault(index, groups[index])
+
+    def _group(self, body: list[ast.stmt], indexes: list[int]) -> dict[int, list[ast.stmt]] | None:
+        """Top-level statements by segment, or None when they do not line up with the split."""
+        groups: dict[int, list[ast.stmt]] = {i: [] for i in indexes}
+        for stmt in body:
+            first = min([stmt.lineno, *(d.lineno for d in getattr(stmt, "decorator_list", ()))])
+            index = self.segment_at(first)
+            last = stmt.end_lineno or stmt.lineno
+            if index not in groups or last >= self.segments[index].stop:
+                return None  # a statement crosses a boundary: the split was wrong
+            groups[index].append(stmt)
+        if any(not groups[i] and self.segments[i].kind != "other" for i in indexes):
+            return None
+        return groups
+
     def _distribute_whole(self) -> None:
         """Parse the file once and hand each top-level statement to its segment."""
         self._whole_tried = True
         tree = parse_python(self.path, self.text)
-        if tree is None:
+        groups = None if tree is None else self._group(tree.body, list(range(len(self.segments))))
+        if groups is None:
             self.usable = False
             return
-        groups: dict[int, list[ast.stmt]] = {i: [] for i in range(len(self.segments))}
-        for stmt in tree.body:
-            first = min([stmt.lineno, *(d.lineno for d in getattr(stmt, "decorator_list", ()))])
-            index = self.segment_at(first)
-            last = stmt.end_lineno or stmt.lineno
-            if last >= self.segments[index].stop:
-                self.usable = False  # a statement crosses a boundary: the split was wrong
-                return
-            groups[index].append(stmt)
-        for index, segment in enumerate(self.segments):
-            if not groups[index] and segment.kind != "other":
-                self.usable = False
-                return
         for index, stmts in groups.items():  # segments parsed alone stay as they are
             self._stmts.setdefault(index, stmts)
 

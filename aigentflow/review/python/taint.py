@@ -22,7 +22,7 @@ from aigentflow.review.python.values import Label, Origin, Val, join_all
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-__all__ = ["FunctionInterp", "analyze_module", "hint_pattern"]
+__all__ = ["FunctionInterp", "analyze_module", "hint_pattern", "may_hold_findings"]
 
 Env = dict[str, Val]
 FuncNode = ast.FunctionDef | ast.AsyncFunctionDef
@@ -32,18 +32,29 @@ _HTTP_METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "opt
 _STEP_BUDGET = 20_000  # statements interpreted per function before the rest is skipped
 # Text that must appear in a function for it to hold a source or a configuration-rule call.
 # Functions without any are skipped (most library code): their flows start nowhere.
-_LOCAL_HINTS = (
-    r"input\(|argv|environ|getenv|\.recv|stdin|hashlib|\brandom\b|Random|debug|verify|_unverified|"
-    r"\byaml\b|shell|Crypto|hashes\.|MD5|SHA1"
-)
-_HINTS = re.compile(_LOCAL_HINTS)
+_LOCAL_HINTS = [
+    r"input\(", "argv", "environ", "getenv", r"\.recv", "stdin", "hashlib", r"\brandom\b", "Random",
+    "debug", "verify", "_unverified", r"\byaml\b", "shell", "Crypto", r"hashes\.", "MD5", "SHA1",
+]  # fmt: skip
 # In modules of a web framework, request data and routes are sources too.
-_WEB_HINTS = re.compile(
-    _LOCAL_HINTS
-    + r"|request|\breq\b|session|set_cookie|@\s*[\w.]+\.("
-    + "|".join(sorted(ROUTE_ATTRS))
-    + r")\b"
-)
+_WEB_ONLY_HINTS = [
+    "request",
+    r"\breq\b",
+    "session",
+    "set_cookie",
+    r"@\s*[\w.]+\.(?:" + "|".join(sorted(ROUTE_ATTRS)) + r")\b",
+]
+
+
+def _hint_regex(alternatives: list[str]) -> re.Pattern[str]:
+    """One pattern for the alternatives, behind a look-ahead for their first characters: most
+    positions of a text then fail at one character class instead of at every alternative."""
+    firsts = {a.removeprefix(r"\b").removeprefix("\\")[0] for a in alternatives}
+    return re.compile(f"(?=[{re.escape(''.join(sorted(firsts)))}])(?:{'|'.join(alternatives)})")
+
+
+_HINTS = _hint_regex(_LOCAL_HINTS)
+_WEB_HINTS = _hint_regex(_LOCAL_HINTS + _WEB_ONLY_HINTS)
 
 
 def join_envs(a: Env | None, b: Env | None) -> Env | None:
@@ -374,6 +385,12 @@ def summarize(ctx: ModuleContext, name: str) -> Summary | None:
     ctx.summaries[name] = summary
     ctx.in_progress.discard(name)
     return summary
+
+
+def may_hold_findings(text: str) -> bool:
+    """Whether a module's text has any hint at all (of web code too): without one, no function
+    and no module-level code is analysed, so there is nothing to parse."""
+    return _WEB_HINTS.search(text) is not None
 
 
 def hint_pattern(ctx: ModuleContext) -> re.Pattern[str]:
