@@ -113,7 +113,7 @@ class TriggersPack:
                 )
             )
         if source.language in {"python", "javascript", "typescript", "tsx"}:
-            match = _AUTH_IMPORT.search(source.text) or _JS_AUTH_IMPORT.search(source.text)
+            match = (_AUTH_IMPORT if source.language == "python" else _JS_AUTH_IMPORT).search(source.text)
             if match or _AUTH_PATH.search(PurePosixPath(source.path).stem):
                 line = source.text.count("\n", 0, match.start()) + 1 if match else 1
                 what = f"imports {match.group(1)}" if match else "is named after authentication/crypto"
@@ -129,7 +129,7 @@ class TriggersPack:
             route = _ROUTE.search(source.text)
             if route:
                 line = source.text.count("\n", 0, route.start()) + 1
-                count = len(_ROUTE.findall(source.text))
+                count = 1 + len(_ROUTE.findall(source.text, route.end()))
                 findings.append(
                     API.finding(
                         source,
