@@ -1,22 +1,32 @@
-"""Index throughput and latency: keyword-only vs with the model, queries, save-to-searchable.
+"""Index throughput and query latency at 10K and 100K chunks: keyword, vector, hybrid; flat vs ANN.
 
-Copies real installed packages into a temp workspace (replicated `--copies` times to reach
-larger sizes) and measures, in one run:
-- full index time and chunks/s keyword-only; embedding chunks/s on a sample at 128 and 256 tokens;
-- peak RSS and on-disk size;
-- query latency p50/p95 for keyword, vector and hybrid search;
-- save-to-searchable: edit a file, `update_paths`, until a keyword search finds the new text.
+Copies real installed packages into a temp workspace (one copy of `LIBS` is ~10K chunks) and
+measures, in one run:
+- throughput (`--copies`, default 2): full index time and chunks/s keyword-only, a no-op
+  refresh, on-disk size, keyword latency, save-to-searchable, embedding chunks/s at 128/256 tokens;
+- latency (`--scales`, default 1,10 copies ≈ 10K and 100K chunks): p50/p95 of keyword, vector
+  and hybrid queries through `ChunkIndex.search` (what `search_code` runs), vector search flat
+  vs ANN with its recall@10 against exact search, and the query embedding alone.
 
-Vector latency at sizes the model cannot embed in a benchmark's time is measured on random
-unit vectors of the model's dimension (flagged as such in the output): search cost does not
-depend on what the vectors mean.
+Vectors at these sizes are SYNTHETIC (embedding 100K chunks at ~55 chunks/s takes half an
+hour): `--real-sample` chunks of the corpus are embedded with the real model, and every
+chunk gets one of them plus Gaussian noise drawn from their own covariance, normalised
+(`synthetic_vectors`). That keeps the anisotropy and cluster structure of MiniLM code
+embeddings (nearest-neighbour cosines match the real sample's), which is what ANN recall
+depends on; uniform random vectors, used before, have no structure and understate recall.
+Search cost does not depend on what the vectors mean. The vectors are keyed by the chunks'
+real content hashes, so vector hits resolve to real chunk rows as in production.
 
-    .venv/bin/python benchmarks/index.py [--copies 2] [--vectors 100000]
+    .venv/bin/python benchmarks/index.py [--copies 2] [--scales 1,10] [--keep DIR] [--skip-throughput]
+
+`--keep DIR` leaves the largest latency workspace (index built, ANN included) in DIR for
+`benchmarks/daemon_rss.py --workspace DIR`.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import shutil
 import site
@@ -24,6 +34,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 # run as a script, sys.path[0] is benchmarks/, whose secrets.py would shadow the stdlib's
@@ -31,13 +42,14 @@ sys.path[0] = str(Path(__file__).resolve().parents[1])
 
 import numpy as np  # noqa: E402
 
-from aigentflow.context.embed import resolve_embedder  # noqa: E402
+from aigentflow.context.chunking import embed_text  # noqa: E402
+from aigentflow.context.embed import Embedder, resolve_embedder  # noqa: E402
 from aigentflow.context.index import ChunkIndex  # noqa: E402
-from aigentflow.context.search import hybrid_search  # noqa: E402
 from aigentflow.context.settings import ContextSettings  # noqa: E402
 from aigentflow.workspace import Workspace  # noqa: E402
 
 LIBS = ("click", "git", "attr", "packaging", "pluggy", "jsonschema", "anyio", "pathspec", "rich", "_pytest")
+MODES = ("keyword", "vector", "hybrid")
 QUERIES = (
     "parse a version string",
     "read the configuration file",
@@ -49,13 +61,27 @@ QUERIES = (
     "match a gitignore pattern",
     "hook implementation call order",
     "format an exception traceback",
+    "load plugins from entry points",
+    "run a subprocess and capture its output",
+    "compare two version numbers",
+    "wrap text to the terminal width",
+    "convert a path to posix form",
+    "iterate over a directory recursively",
+    "raise an error for invalid input",
+    "cache the result of a function",
+    "lock a file before writing",
+    "decode bytes as utf-8",
 )
 
 
 def percentiles(samples: list[float]) -> str:
     ordered = sorted(samples)
     p95 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))]
-    return f"p50 {statistics.median(ordered) * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms"
+    return f"p50 {statistics.median(ordered) * 1000:6.1f} ms, p95 {p95 * 1000:6.1f} ms"
+
+
+def load() -> str:
+    return "load average " + " ".join(f"{x:.1f}" for x in os.getloadavg())
 
 
 def copy_corpus(root: Path, copies: int) -> None:
@@ -72,49 +98,36 @@ def disk_size(path: Path) -> int:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
 
 
-def time_queries(run: object, n: int = 3) -> list[float]:
+def time_queries(run: Callable[[str], object], repeats: int = 3) -> list[float]:
     samples = []
-    for _ in range(n):
+    for _ in range(repeats):
         for query in QUERIES:
             started = time.perf_counter()
-            run(query)  # type: ignore[operator]
+            run(query)
             samples.append(time.perf_counter() - started)
     return samples
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("--copies", type=int, default=2, help="copies of the corpus (size multiplier)")
-    parser.add_argument(
-        "--embed-sample", type=int, default=128, help="chunks embedded to measure model speed"
-    )
-    parser.add_argument(
-        "--vectors", type=int, default=100_000, help="random vectors for the large vector test"
-    )
-    args = parser.parse_args()
+# -- throughput ----------------------------------------------------------------------------
 
+
+def throughput(copies: int, embed_sample: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
-        copy_corpus(root, args.copies)
-        settings = ContextSettings(embedder="none")
-        started = time.monotonic()
-        index = ChunkIndex(Workspace(root), settings, None)
-        opened = time.monotonic() - started
+        copy_corpus(root, copies)
+        index = ChunkIndex(Workspace(root), ContextSettings(embedder="none"), None)
         started = time.monotonic()
         stats = index.refresh()
         full = time.monotonic() - started
         rate = stats.chunks_added / full
-        print(f"corpus: {stats.files_indexed} files, {stats.chunks_added} chunks (open {opened:.1f}s)")
+        print(f"corpus: {stats.files_indexed} files, {stats.chunks_added} chunks")
         print(f"keyword-only full index: {full:.1f}s, {rate:.0f} chunks/s")
         started = time.monotonic()
         again = index.refresh()
-        noop = time.monotonic() - started
-        print(f"refresh with nothing changed: {noop:.2f}s, {again.files_indexed} files re-read")
+        print(
+            f"refresh with nothing changed: {time.monotonic() - started:.2f}s, {again.files_indexed} re-read"
+        )
         print(f"on disk: {disk_size(root / '.aigentflow') / 1e6:.1f} MB")
-
-        kw = time_queries(lambda q: index.search(q, 10, mode="keyword"))
-        print(f"keyword query @ {stats.chunks_added} chunks: {percentiles(kw)}")
-
         save = []
         target = next(root.rglob("*.py"))
         rel = target.relative_to(root).as_posix()
@@ -127,56 +140,158 @@ def main() -> int:
                 pass
             save.append(time.perf_counter() - started)
         print(f"save-to-searchable (keyword, in process, no watcher debounce): {percentiles(save)}")
-
-        model_rates = {}
         for tokens in (128, 256):
             embedder = resolve_embedder(ContextSettings(embed_max_tokens=tokens), root)
             if embedder is None:
                 print("no model installed: skipping model figures")
-                break
-            texts = [h.text for h in index.search("def return self", args.embed_sample, mode="keyword")]
-            texts = (texts * (args.embed_sample // max(1, len(texts)) + 1))[: args.embed_sample]
+                return
+            texts = [h.text for h in index.search("def return self", embed_sample, mode="keyword")]
+            texts = (texts * (embed_sample // max(1, len(texts)) + 1))[:embed_sample]
             started = time.monotonic()
             for start in range(0, len(texts), 16):
                 embedder.embed(texts[start : start + 16])
-            model_rates[tokens] = len(texts) / (time.monotonic() - started)
-            print(f"embedding at {tokens} tokens, batch 16: {model_rates[tokens]:.1f} chunks/s")
-        if model_rates:
-            print(
-                f"keyword-only indexing is {rate / model_rates[128]:.0f}x faster than embedding at 128 tokens"
-            )
+            model_rate = len(texts) / (time.monotonic() - started)
+            print(f"embedding at {tokens} tokens, batch 16: {model_rate:.1f} chunks/s")
 
-        embedder = resolve_embedder(ContextSettings(), root)
-        if embedder is not None:
-            hybrid_index = ChunkIndex(Workspace(root), ContextSettings(embed_max_tokens=128), embedder)
-            hybrid_index.embed_pending(max_batches=8)  # enough real vectors for the query path
-            rng = np.random.default_rng(1)
-            vectors = rng.standard_normal((args.vectors, embedder.dim)).astype(np.float32)
-            vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
-            hashes = [f"synthetic{i}" for i in range(args.vectors)]
-            started = time.monotonic()
-            for start in range(0, args.vectors, 20_000):
-                hybrid_index.store.add_vectors(
-                    hashes[start : start + 20_000], vectors[start : start + 20_000]
-                )
-            print(f"added {args.vectors} random vectors in {time.monotonic() - started:.1f}s (synthetic)")
-            vec = time_queries(lambda q: hybrid_search(hybrid_index.store, embedder, q, 10, mode="vector"))
-            hyb = time_queries(lambda q: hybrid_search(hybrid_index.store, embedder, q, 10, mode="hybrid"))
-            n = hybrid_index.store.vectors.count_rows()
-            print(f"vector query, flat, {n} vectors (incl. query embedding): {percentiles(vec)}")
-            print(f"hybrid query, flat, {n} vectors: {percentiles(hyb)}")
-            ratio = statistics.median(hyb) / statistics.median(kw)
-            print(f"hybrid/keyword median latency ratio: {ratio:.1f}x")
-            started = time.monotonic()
-            hybrid_index.store.ensure_vector_index(min_rows=1_000)
-            print(f"IVF_PQ index build over {n} vectors: {time.monotonic() - started:.1f}s")
-            ann = time_queries(lambda q: hybrid_search(hybrid_index.store, embedder, q, 10, mode="vector"))
-            ann_h = time_queries(lambda q: hybrid_search(hybrid_index.store, embedder, q, 10, mode="hybrid"))
-            print(f"vector query, IVF_PQ (nprobes 20, refine 5): {percentiles(ann)}")
-            speedup = statistics.median(vec) / statistics.median(ann)
-            print(f"hybrid query, IVF_PQ: {percentiles(ann_h)}; flat/ANN vector median ratio {speedup:.1f}x")
-        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        print(f"peak RSS: {peak:.0f} MB")
+
+# -- latency at scale ----------------------------------------------------------------------
+
+
+def synthetic_vectors(real: np.ndarray, n: int, spread: float = 0.4, seed: int = 1) -> np.ndarray:
+    """`n` unit vectors shaped like `real` embeddings: a random real one plus `spread` times
+    Gaussian noise with the real set's covariance. spread 0.4 reproduces the real sample's
+    nearest-neighbour cosine (~0.84) and mean pairwise cosine (~0.25-0.28) for MiniLM code."""
+    rng = np.random.default_rng(seed)
+    centred = real - real.mean(axis=0)
+    cov = np.cov(centred.T) + 1e-6 * np.eye(real.shape[1])
+    factor = np.linalg.cholesky(cov).astype(np.float32)
+    out = np.empty((n, real.shape[1]), dtype=np.float32)
+    for start in range(0, n, 20_000):  # bounded temporaries
+        size = min(20_000, n - start)
+        base = real[rng.integers(0, len(real), size)]
+        noise = rng.standard_normal((size, real.shape[1])).astype(np.float32) @ factor.T
+        block = base + spread * noise
+        out[start : start + size] = block / np.linalg.norm(block, axis=1, keepdims=True)
+    return out
+
+
+def real_sample(index: ChunkIndex, embedder: Embedder, size: int) -> np.ndarray:
+    """Real embeddings of `size` chunks spread over the corpus (the synthetic vectors' model)."""
+    rows = index.store.chunks.search().select(["path", "signature", "text"]).limit(None).to_list()
+    picks = np.random.default_rng(3).choice(len(rows), min(size, len(rows)), replace=False)
+    texts = [embed_text(rows[i]["path"], rows[i]["signature"], rows[i]["text"]) for i in picks]
+    return np.vstack([embedder.embed(texts[s : s + 32]) for s in range(0, len(texts), 32)])
+
+
+def build_scaled(
+    root: Path, copies: int, embedder: Embedder, real: np.ndarray | None
+) -> tuple[ChunkIndex, np.ndarray, list[str], np.ndarray]:
+    """A workspace of `copies` corpus copies, keyword-indexed, every chunk with a synthetic
+    vector; returns the index (with the model), the real sample, the hashes and their vectors."""
+    copy_corpus(root, copies)
+    started = time.monotonic()
+    ChunkIndex(Workspace(root), ContextSettings(embedder="none"), None).refresh()
+    print(f"  keyword index: {time.monotonic() - started:.1f}s")
+    index = ChunkIndex(Workspace(root), ContextSettings(), embedder)
+    if real is None:
+        started = time.monotonic()
+        real = real_sample(index, embedder, 1_000)
+        print(f"  embedded a real sample of {len(real)} chunks in {time.monotonic() - started:.1f}s")
+    hashes = list(dict.fromkeys(index.store.column(index.store.chunks, "content_hash")))
+    vectors = synthetic_vectors(real, len(hashes))
+    for start in range(0, len(hashes), 20_000):
+        index.store.add_vectors(hashes[start : start + 20_000], vectors[start : start + 20_000])
+    index.store.optimize(force=True)  # one compacted table, as after a full build
+    index = ChunkIndex(Workspace(root), ContextSettings(), embedder)  # reopened: nothing pending
+    assert index.pending == 0, index.pending
+    return index, real, hashes, vectors
+
+
+def recall_at_10(
+    index: ChunkIndex, embedder: Embedder, hashes: list[str], vectors: np.ndarray, real: np.ndarray
+) -> float:
+    """Mean overlap of the store's top 10 with exact (numpy) top 10, over the benchmark's
+    queries and 20 real chunk embeddings."""
+    probes = np.vstack([embedder.embed(list(QUERIES)), real[-20:]])
+    total = 0.0
+    for probe in probes:
+        exact = {hashes[i] for i in np.argsort(-(vectors @ probe))[:10]}
+        total += len(exact & set(index.store.nearest(probe, 100)[:10])) / 10
+    return total / len(probes)
+
+
+def time_modes(index: ChunkIndex) -> dict[str, list[float]]:
+    """Latency samples of `ChunkIndex.search` per mode (hybrid is what `search_code` runs)."""
+    samples = {}
+    for mode in MODES:
+        samples[mode] = time_queries(lambda q, mode=mode: index.search(q, 10, mode=mode))  # type: ignore[misc]
+    return samples
+
+
+def latency_at(root: Path, copies: int, embedder: Embedder, real: np.ndarray | None) -> np.ndarray:
+    """Build `copies` of the corpus in `root` and print latencies flat and (from
+    `ann_min_vectors` on, as the daemon does) with the ANN index, and vector recall@10."""
+    index, real, hashes, vectors = build_scaled(root, copies, embedder, real)
+    print(f"{index.store.chunks.count_rows()} chunks, {len(hashes)} synthetic vectors ({load()})")
+    print(f"  query embedding alone:   {percentiles(time_queries(lambda q: embedder.embed([q])))}")
+    flat = time_modes(index)
+    for mode in MODES:
+        print(f"  {mode:7s} flat vectors:    {percentiles(flat[mode])}")
+    settings = ContextSettings()
+    started = time.monotonic()
+    if not index.store.ensure_vector_index(settings.ann_min_vectors):  # the daemon's own rule
+        print(f"  below ann_min_vectors ({settings.ann_min_vectors}): flat search is what runs")
+        print(
+            f"  vector recall@10, flat vs exact: {recall_at_10(index, embedder, hashes, vectors, real):.3f}"
+        )
+        return real
+    kind = index.store.vector_index_type
+    print(f"  {kind} index built in {time.monotonic() - started:.1f}s ({load()})")
+    ann = time_modes(index)
+    for mode in MODES:
+        ratio = statistics.median(flat[mode]) / statistics.median(ann[mode])
+        print(f"  {mode:7s} {kind}:          {percentiles(ann[mode])}  (flat/ANN median {ratio:.1f}x)")
+    print(f"  vector recall@10, {kind} vs exact: {recall_at_10(index, embedder, hashes, vectors, real):.3f}")
+    index.store.hash_rows.rows = lambda hashes, columns: None  # type: ignore[method-assign]
+    for mode in ("vector", "hybrid"):  # the peer: vector hits fetched by `content_hash IN (...)`
+        samples = time_queries(lambda q, mode=mode: index.search(q, 10, mode=mode))  # type: ignore[misc]
+        ratio = statistics.median(samples) / statistics.median(ann[mode])
+        print(f"  {mode:7s} {kind}, IN lookup: {percentiles(samples)}  (IN/row-id median {ratio:.2f}x)")
+    return real
+
+
+def latency(scales: list[int], keep: Path | None) -> None:
+    embedder = resolve_embedder(ContextSettings(), Path("."))
+    if embedder is None:
+        print("no model installed: skipping the latency section")
+        return
+    real: np.ndarray | None = None
+    for copies in scales:
+        root = Path(tempfile.mkdtemp(prefix="aigentflow-bench-"))
+        real = latency_at(root, copies, embedder, real)
+        print(f"  ({load()})")
+        if keep is not None and copies == max(scales):
+            shutil.rmtree(keep, ignore_errors=True)
+            shutil.move(str(root), keep)
+            print(f"  kept in {keep}")
+        else:
+            shutil.rmtree(root, ignore_errors=True)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--copies", type=int, default=2, help="corpus copies for the throughput part")
+    parser.add_argument(
+        "--embed-sample", type=int, default=128, help="chunks embedded to measure model speed"
+    )
+    parser.add_argument("--scales", default="1,10", help="corpus copies per latency run (~10K chunks each)")
+    parser.add_argument("--keep", type=Path, default=None, help="keep the largest latency workspace here")
+    parser.add_argument("--skip-throughput", action="store_true")
+    args = parser.parse_args()
+    if not args.skip_throughput:
+        throughput(args.copies, args.embed_sample)
+    latency([int(s) for s in args.scales.split(",")], args.keep)
+    print(f"peak RSS of this process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
     return 0
 
 

@@ -15,6 +15,7 @@ from mcp.server.mcpserver.exceptions import ToolError
 from pydantic import BaseModel, Field
 
 from aigentflow.context.assemble import ContextBundle, ContextRequest
+from aigentflow.context.ranking import HitPlace
 from aigentflow.context.service import ContextService
 from aigentflow.errors import AigentflowError
 from aigentflow.server.annotations import READ_ONLY
@@ -26,14 +27,7 @@ MAX_LIMIT = 50
 SNIPPET_LINES = 40
 
 
-class CodeHit(BaseModel):
-    path: str
-    symbol: str
-    kind: str
-    language: str
-    start_line: int
-    end_line: int
-    score: float
+class CodeHit(HitPlace):
     snippet: str = Field(description=f"The chunk's text, at most {SNIPPET_LINES} lines.")
     matched_by: list[str] = Field(description="keyword and/or vector")
 

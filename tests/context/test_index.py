@@ -170,7 +170,7 @@ def test_an_ann_index_is_built_once_there_are_enough_vectors(tmp_path: Path) -> 
     assert not store.ensure_vector_index(min_rows=5_000)
     assert store.ensure_vector_index(min_rows=1_000)
     [index] = store.vectors.list_indices()
-    assert index.index_type == "IvfPq"
+    assert index.index_type == "IvfSq"
 
 
 def test_sigkill_mid_indexing_leaves_an_index_that_completes_without_duplicates(workspace: Path) -> None:

@@ -1,0 +1,81 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyarrow as pa
+
+from aigentflow.context.hashrows import REBUILD_AFTER, hash_keys
+from aigentflow.context.index import ChunkIndex
+from aigentflow.context.search import _COLUMNS
+from aigentflow.context.settings import ContextSettings
+from aigentflow.context.store import IndexStore, sql_list
+from aigentflow.workspace import Workspace
+
+from .conftest import write_files
+
+BLOCK = "\n".join(f"Line {i} of a block that repeats." for i in range(20))
+
+
+def _by_in(store: IndexStore, hashes: list[str]) -> list[dict[str, object]]:
+    where = f"content_hash IN {sql_list(hashes)}"
+    rows = store.chunks.search().where(where).select(_COLUMNS).limit(None).to_arrow().to_pylist()
+    return sorted(rows, key=lambda r: str(r["id"]))
+
+
+def _sorted(rows: list[dict[str, object]] | None) -> list[dict[str, object]]:
+    assert rows is not None
+    return sorted(rows, key=lambda r: str(r["id"]))
+
+
+def _index(root: Path) -> ChunkIndex:
+    index = ChunkIndex(Workspace(root), ContextSettings(embedder="none"), None)
+    index.refresh()
+    return index
+
+
+def test_hash_keys_are_the_first_64_bits_and_refuse_anything_but_32_hex_digits() -> None:
+    digest = "0123456789abcdef" + "f" * 16
+    keys = hash_keys(pa.array([digest, "f" * 32]))
+    assert keys is not None and keys.tolist() == [0x0123456789ABCDEF, 0xFFFFFFFFFFFFFFFF]
+    assert hash_keys(pa.array(["not-a-hash"])) is None
+    assert hash_keys(pa.array(["g" * 32])) is None
+    assert hash_keys(pa.array([digest]).slice(0, 1)) is not None
+
+
+def test_rows_taken_by_id_equal_the_in_query_including_chunks_sharing_a_hash(sample_ws: Path) -> None:
+    write_files(sample_ws, {"docs/repeat.md": f"{BLOCK}\n{BLOCK}\n"})  # two windows, one content hash
+    store = _index(sample_ws).store
+    hashes = store.column(store.chunks, "content_hash")
+    assert len(hashes) > len(set(hashes))
+    assert store.hash_rows.rows(hashes, _COLUMNS) is None  # not read yet: the caller uses IN
+    store.hash_rows.rebuild_in_background().join()
+    assert _sorted(store.hash_rows.rows(hashes, _COLUMNS)) == _by_in(store, hashes)
+    assert _sorted(store.chunks_with_hashes(hashes[:3], _COLUMNS)) == _by_in(store, hashes[:3])
+
+
+def test_a_write_makes_the_map_stale_until_it_is_read_again(sample_ws: Path) -> None:
+    index = _index(sample_ws)
+    store = index.store
+    store.hash_rows.rebuild_in_background().join()
+    old = store.column(store.chunks, "content_hash")
+    (sample_ws / "app" / "config.py").write_text("def load_config(path):\n    return {}\n")
+    index.update_paths(["app/config.py"])
+    store.optimize()  # compaction moves rows: row ids read before are meaningless now
+    new = store.column(store.chunks, "content_hash")
+    assert store.hash_rows.rows(new, _COLUMNS) is None
+    assert _sorted(store.chunks_with_hashes(new, _COLUMNS)) == _by_in(store, new)  # the IN path
+    store.hash_rows.rebuild_in_background().join()
+    assert _sorted(store.hash_rows.rows(old + new, _COLUMNS)) == _by_in(store, old + new)
+
+
+def test_the_map_is_read_only_after_repeated_lookups_without_writes(sample_ws: Path) -> None:
+    store = _index(sample_ws).store
+    hashes = store.column(store.chunks, "content_hash")
+    assert store.chunks_with_hashes(hashes, _COLUMNS)  # one lookup (a one-shot CLI search)
+    assert store.hash_rows._building is None
+    for _ in range(REBUILD_AFTER - 1):
+        store.chunks_with_hashes(hashes, _COLUMNS)
+    building = store.hash_rows._building
+    assert building is not None
+    building.join()
+    assert _sorted(store.hash_rows.rows(hashes, _COLUMNS)) == _by_in(store, hashes)
