@@ -81,6 +81,9 @@ def spawn_daemon(root: Path) -> subprocess.Popen[bytes]:
             stderr=log,
             cwd=paths.workspace,
             start_new_session=True,  # outlives the editor that launched the front end
+            # glibc reads this at start-up: two malloc arenas instead of eight per core keep the
+            # daemon's resident memory ~30 MB lower at 100K chunks (benchmarks/daemon_rss.py).
+            env={**os.environ, "MALLOC_ARENA_MAX": os.environ.get("MALLOC_ARENA_MAX", "2")},
         )
 
 

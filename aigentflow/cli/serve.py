@@ -38,6 +38,9 @@ def add_arguments(parser: argparse.ArgumentParser, command: str) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from aigentflow.context.store import limit_malloc_arenas
+
+    limit_malloc_arenas()  # first, while this process has one thread: every later one is capped
     from aigentflow.compose import build_services
     from aigentflow.daemon import Daemon, DaemonLock
     from aigentflow.locations import DaemonPaths
