@@ -31,6 +31,7 @@ from pathlib import Path
 # Sibling benchmark scripts (benchmarks/secrets.py) would shadow standard modules.
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 
+from aigentflow.gctune import tune_gc  # noqa: E402
 from aigentflow.review.engine import ReviewEngine  # noqa: E402
 from aigentflow.review.packs import default_packs  # noqa: E402
 from aigentflow.settings import ReviewSettings  # noqa: E402
@@ -129,6 +130,7 @@ def main(argv: list[str]) -> int:
 
     settings = ReviewSettings()
     engine = ReviewEngine(default_packs(settings), settings)
+    tune_gc()  # as the daemon and `aigentflow review` do
     per_file: list[float] = []
     findings = 0
     start, cpu_start = time.perf_counter(), time.process_time()

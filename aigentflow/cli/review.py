@@ -70,11 +70,13 @@ def workspace_root(paths: list[Path], given: Path | None) -> Path:
 
 def run(args: argparse.Namespace) -> int:
     from aigentflow.compose import build_core
+    from aigentflow.gctune import tune_gc
     from aigentflow.review.report import to_json, to_sarif, to_text
 
     paths: list[Path] = args.paths
     root = workspace_root(paths, args.workspace)
     services = build_core(root)  # review needs no index, models or runs
+    tune_gc()
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
         raise WorkspaceError(f"no such file or folder: {', '.join(missing)}")

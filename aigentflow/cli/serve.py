@@ -57,6 +57,9 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_ALREADY_RUNNING
     try:
         services = build_services(root)  # ConfigError here: nothing starts half-configured
+        from aigentflow.gctune import tune_gc
+
+        tune_gc()
         configure_logging(services.settings.daemon.log_level, args.log_file)
         import asyncio
 

@@ -136,8 +136,14 @@ class QualityPack:
                 if stmts is None:  # the file does not split: check it whole
                     memos.put(source.path, None)
                     tree = module.whole_tree()
-                    return [] if tree is None else self._check_functions(source, pos, module_statements(tree))
-                found = self._check_functions(source, pos, (n for top in stmts for n in iter_statements(top)))
+                    return (
+                        []
+                        if tree is None
+                        else self._check_functions(source, module, pos, module_statements(tree))
+                    )
+                found = self._check_functions(
+                    source, module, pos, (n for top in stmts for n in iter_statements(top))
+                )
             known[segment.text] = tuple(found)
             findings.extend(found)
         memos.put(source.path, (module, known))
@@ -154,16 +160,18 @@ class QualityPack:
             and len(_DECISION_WORDS.findall(segment.text)) < most_complex
         ):
             return False
-        text, starts = module.text, module.line_starts
+        starts = module.line_starts
         for line, bound in module.function_extents(index):
             if bound - line > most_lines:
                 return True
-            words = sum(1 for _ in _DECISION_WORDS.finditer(text, starts[line - 1], starts[bound - 1]))
+            words = module.count_in_code(_DECISION_WORDS, starts[line - 1], starts[bound - 1])
             if 1 + words > most_complex:
                 return True
         return False
 
-    def _check_functions(self, source: SourceFile, pos: Positions, nodes: Iterable[ast.AST]) -> list[Finding]:
+    def _check_functions(
+        self, source: SourceFile, module: SegmentedModule, pos: Positions, nodes: Iterable[ast.AST]
+    ) -> list[Finding]:
         findings: list[Finding] = []
         text, starts = source.text, pos.starts
         for node in nodes:
@@ -178,7 +186,7 @@ class QualityPack:
             # their count bounds the complexity: most functions need no walk at all.
             begin_at = starts[node.lineno - 1] if node.lineno <= len(starts) else len(text)
             end_at = starts[end] if end < len(starts) else len(text)
-            bound = 1 + sum(1 for _ in _DECISION_WORDS.finditer(text, begin_at, end_at))
+            bound = 1 + module.count_in_code(_DECISION_WORDS, begin_at, end_at)
             complexity = cyclomatic_complexity(node) if bound > self.settings.max_complexity else 0
             if complexity > self.settings.max_complexity:
                 findings.append(

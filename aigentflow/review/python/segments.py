@@ -185,6 +185,18 @@ class SegmentedModule:
         inside = bisect.bisect_right(starts, offset) - 1
         return inside >= 0 and ends[inside] > offset
 
+    def count_in_code(self, pattern: re.Pattern[str], begin: int, end: int) -> int:
+        """Matches of `pattern` in text[begin:end] outside multi-line strings (docstrings)."""
+        total = sum(1 for _ in pattern.finditer(self.text, begin, end))
+        starts, ends = self.string_spans
+        for k in range(max(0, bisect.bisect_right(starts, begin) - 1), len(starts)):
+            if starts[k] >= end:
+                break
+            a, b = max(starts[k], begin), min(ends[k], end)
+            if a < b:
+                total -= sum(1 for _ in pattern.finditer(self.text, a, b))
+        return total
+
     def function_extents(self, index: int) -> list[tuple[int, int]]:
         """(def line, bound) for each function in a segment, read from the text: the function
         ends before `bound`, the next `def`/`class` line indented no deeper, or the segment's end.
