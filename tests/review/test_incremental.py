@@ -133,3 +133,14 @@ def test_moved_findings_carry_their_new_lines_in_positions_messages_and_fixes() 
     moved = dumped(typing, "app.py", shifted)
     assert moved == dumped(engine(), "app.py", shifted)
     assert any("(line 21)" in str(f["message"]) for f in moved)
+
+
+@pytest.mark.parametrize("ending", ["\r\n", "\r"])
+def test_other_line_endings_split_and_review_the_same(ending: str) -> None:
+    text = HELPER_MODULE.replace("\n", ending)
+    typing = engine()
+    assert dumped(typing, "app.py", text) == dumped(engine(), "app.py", text)
+    edited = text.replace('return "ok"', 'return "okay"')
+    assert dumped(typing, "app.py", edited) == dumped(engine(), "app.py", edited)
+    analysed, reused = python_pack(typing).last_run
+    assert analysed == 1 and reused >= 3

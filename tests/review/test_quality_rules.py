@@ -86,3 +86,10 @@ def test_the_text_bounds_that_skip_parsing_never_miss_a_function() -> None:
         assert got == _every_function_measured(source, settings), path
         checked += len(got)
     assert checked > 100
+
+
+def test_old_mac_line_endings_do_not_hide_a_long_function() -> None:
+    body = "".join(f"    x{i} = {i}\r" for i in range(20))
+    source = SourceFile.of("mac.py", f"import os\r\r\rdef short():\r    pass\r\r\rdef long():\r{body}")
+    found = QualityPack(QualitySettings(max_function_lines=10)).check(source)
+    assert [(f.rule_id, f.line) for f in found] == [("quality.function-length", 8)]

@@ -38,13 +38,17 @@ _STRINGS = re.compile(
     r"|\"(?:\\.|[^\"\\\r\n])*\"|'(?:\\.|[^'\\\r\n])*'",
     re.S,
 )
-_CANDIDATE = re.compile(r"^[^\s#)\]}]", re.M)  # code at column 0
+# A line start: after \n (re.M), or after a lone \r, which ends lines for the parser too.
+_BOL = r"(?:^|(?<=\r))"
+_CANDIDATE = re.compile(_BOL + r"[^\s#)\]}]", re.M)  # code at column 0
 _CONTINUES = re.compile(r"(?:else|elif|except|finally)\b")
 _HEADER = re.compile(r"(?:async[ \t]+)?(def|class)\b")
-_DEF_OR_CLASS = re.compile(r"^([ \t]*)(?:async[ \t]+)?(def|class)\b", re.M)
-_DEF_NAME = re.compile(r"^[ \t]*(?:async[ \t]+)?def[ \t]+(\w+)", re.M)
-_TOP_DEF_NAME = re.compile(r"^(?:async[ \t]+)?def[ \t]+(\w+)", re.M)
-_INNER_IMPORT = re.compile(r"^[ \t]+(?:from[ \t]+[\w.]+[ \t]+)?import[ \t][^\r\n(]*(?:\([^)]*\))?", re.M)
+_DEF_OR_CLASS = re.compile(_BOL + r"([ \t]*)(?:async[ \t]+)?(def|class)\b", re.M)
+_DEF_NAME = re.compile(_BOL + r"[ \t]*(?:async[ \t]+)?def[ \t]+(\w+)", re.M)
+_TOP_DEF_NAME = re.compile(_BOL + r"(?:async[ \t]+)?def[ \t]+(\w+)", re.M)
+_INNER_IMPORT = re.compile(
+    _BOL + r"[ \t]+(?:from[ \t]+[\w.]+[ \t]+)?import[ \t][^\r\n(]*(?:\([^)]*\))?", re.M
+)
 _MAX_PATHS = 32
 
 
@@ -206,7 +210,7 @@ class SegmentedModule:
         heads: list[tuple[int, int, bool]] = []  # (line, indentation, is a def)
         for match in _DEF_OR_CLASS.finditer(segment.text):
             if not self.in_string(base + match.start()):
-                line = segment.start + segment.text.count("\n", 0, match.start())
+                line = bisect.bisect_right(self.line_starts, base + match.start())  # any line ending
                 heads.append((line, len(match.group(1)), match.group(2) == "def"))
         extents: list[tuple[int, int]] = []
         for k, (line, indent, is_def) in enumerate(heads):
