@@ -144,3 +144,25 @@ def test_other_line_endings_split_and_review_the_same(ending: str) -> None:
     assert dumped(typing, "app.py", edited) == dumped(engine(), "app.py", edited)
     analysed, reused = python_pack(typing).last_run
     assert analysed == 1 and reused >= 3
+
+
+def test_a_function_defined_in_module_level_code_follows_its_helper() -> None:
+    module = (
+        HELPER_MODULE
+        + """
+if os.environ.get("LEGACY"):
+
+    @app.route("/c")
+    def c():
+        run("ls " + request.args["y"])
+        return "ok"
+"""
+    )
+    typing = engine()
+    before = dumped(typing, "app.py", module)
+    assert any(f["rule_id"] == "python.command-injection" and f["line"] > 27 for f in before)
+    # Only the helper changes: it no longer runs a shell. The module key stays the same.
+    safe = module.replace("subprocess.run(command, shell=True)", 'subprocess.run(["ls", command])')
+    after = dumped(typing, "app.py", safe)
+    assert after == dumped(engine(), "app.py", safe)
+    assert not any(f["rule_id"] == "python.command-injection" and f["line"] > 27 for f in after)

@@ -143,8 +143,9 @@ def reuse_segments(
         moved = move_findings(known.findings, lines)
         if moved is not None:
             valid[index] = SegmentFindings(tuple(moved), known.deps)
-    top = move_findings(memo.top.findings, lines)
-    return valid, (SegmentFindings(tuple(top)) if top is not None else None)
+    # Module-level code can define functions too (under an `if`): their helpers count as well.
+    top = move_findings(memo.top.findings, lines) if all(lines.has(t) for t in memo.top.deps) else None
+    return valid, (SegmentFindings(tuple(top), memo.top.deps) if top is not None else None)
 
 
 def skeleton(module: SegmentedModule, needed: set[int], *, stubs: bool = True) -> ast.Module:
