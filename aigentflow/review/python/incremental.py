@@ -6,7 +6,8 @@ findings are reused, moved to its new lines, when its text, the texts of those s
 the *module key* (module-level code, imports, the set of function names) are all unchanged.
 Everything else is analysed again, with the unchanged segments' syntax trees reused and any
 function the analysis calls parsed on demand. The result equals a whole-file analysis (tested
-by comparing both over series of edits).
+by comparing both over series of edits), with one known exception: mutually recursive helpers
+are summarised in another order, and a summary cut short by the recursion can differ.
 """
 
 from __future__ import annotations
