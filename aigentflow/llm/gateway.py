@@ -352,21 +352,7 @@ class ModelGateway:
     def _record(self, events: list[GuardEvent], opts: CallOptions) -> None:
         if self.guard_log is None or not events:
             return
-        self.guard_log.record_many(
-            [
-                GuardRecord(
-                    e.kind,
-                    e.action,
-                    e.direction,
-                    e.rule,
-                    e.detail,
-                    e.source,
-                    opts.correlation_id,
-                    opts.task_id,
-                )
-                for e in events
-            ]
-        )
+        self.guard_log.record_many([GuardRecord.of(e, opts.correlation_id, opts.task_id) for e in events])
 
 
 async def _timed(

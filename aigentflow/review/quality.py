@@ -174,45 +174,39 @@ class QualityPack:
     ) -> list[Finding]:
         findings: list[Finding] = []
         text, starts = source.text, pos.starts
+        most_complex, most_lines = self.settings.max_complexity, self.settings.max_function_lines
         for node in nodes:
             if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
                 continue
-            line, col = pos.start(node)
-            name_end = (
-                col + len("async def " if isinstance(node, ast.AsyncFunctionDef) else "def ") + len(node.name)
-            )
             end = node.end_lineno or node.lineno
             # Every decision point needs a keyword (if/for/while/and/or/except/case/assert), so
             # their count bounds the complexity: most functions need no walk at all.
             begin_at = starts[node.lineno - 1] if node.lineno <= len(starts) else len(text)
             end_at = starts[end] if end < len(starts) else len(text)
             bound = 1 + module.count_in_code(_DECISION_WORDS, begin_at, end_at)
-            complexity = cyclomatic_complexity(node) if bound > self.settings.max_complexity else 0
-            if complexity > self.settings.max_complexity:
-                findings.append(
-                    COMPLEXITY.finding(
-                        source,
-                        line=line,
-                        column=col,
-                        end_line=line,
-                        end_column=name_end,
-                        basis=f"complexity|{node.name}",
-                        message=f"{node.name}() has cyclomatic complexity {complexity} "
-                        f"(threshold {self.settings.max_complexity})",
-                    )
-                )
-            length = (node.end_lineno or node.lineno) - node.lineno + 1
-            if length > self.settings.max_function_lines:
-                findings.append(
-                    LENGTH.finding(
-                        source,
-                        line=line,
-                        column=col,
-                        end_line=line,
-                        end_column=name_end,
-                        basis=f"length|{node.name}",
-                        message=f"{node.name}() is {length} lines long "
-                        f"(threshold {self.settings.max_function_lines})",
-                    )
-                )
+            complexity = cyclomatic_complexity(node) if bound > most_complex else 0
+            if complexity > most_complex:
+                message = f"{node.name}() has cyclomatic complexity {complexity} (threshold {most_complex})"
+                findings.append(_on_name(COMPLEXITY, source, pos, node, "complexity", message))
+            length = end - node.lineno + 1
+            if length > most_lines:
+                message = f"{node.name}() is {length} lines long (threshold {most_lines})"
+                findings.append(_on_name(LENGTH, source, pos, node, "length", message))
         return findings
+
+
+def _on_name(
+    rule: RuleMeta, source: SourceFile, pos: Positions, node: FuncNode, basis: str, message: str
+) -> Finding:
+    """A finding of `rule` on the function's `def name` (its identity survives moves: the name)."""
+    line, col = pos.start(node)
+    name_end = col + len("async def " if isinstance(node, ast.AsyncFunctionDef) else "def ") + len(node.name)
+    return rule.finding(
+        source,
+        line=line,
+        column=col,
+        end_line=line,
+        end_column=name_end,
+        basis=f"{basis}|{node.name}",
+        message=message,
+    )

@@ -8,28 +8,23 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
+from aigentflow.guard.spans import GuardEvent
 from aigentflow.state.store import StateStore
 
 __all__ = ["GuardEventLog", "GuardRecord"]
 
 
 @dataclass(frozen=True)
-class GuardRecord:
-    """One guardrail decision.
+class GuardRecord(GuardEvent):
+    """One guardrail decision as stored: the event, the call it belongs to, and when."""
 
-    kind: "secret" | "pii" | "injection" | "leak" | "schema"; action: "redacted" | "restored" |
-    "fenced" | "flagged" | "blocked"; direction: "outbound" | "inbound".
-    """
-
-    kind: str
-    action: str
-    direction: str
-    rule: str
-    detail: str = ""
-    source: str | None = None
     correlation_id: str | None = None
     task_id: str | None = None
     ts: float = field(default_factory=time.time)
+
+    @staticmethod
+    def of(event: GuardEvent, correlation_id: str | None, task_id: str | None) -> GuardRecord:
+        return GuardRecord(**vars(event), correlation_id=correlation_id, task_id=task_id)
 
 
 class GuardEventLog:

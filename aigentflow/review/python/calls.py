@@ -6,6 +6,7 @@ import ast
 from typing import TYPE_CHECKING
 
 from aigentflow.review.python import config, sinks
+from aigentflow.review.python.context import CallSite
 from aigentflow.review.python.model import (
     CAST_CALLS,
     NEW_DICT_CALLS,
@@ -211,20 +212,14 @@ def evaluate_call(it: FunctionInterp, node: ast.Call) -> Val:
             kwargs.update({str(k): v for k, v in val.keys.items()})
         else:
             kwargs["**"] = val.flat()
-    sinks.check_call(it, node, qn, meth, recv, args, kwargs)
-    config.check_call(it, node, qn, meth, recv, args, kwargs)
-    return _result(it, node, qn, meth, recv, args, kwargs)
+    call = CallSite(node, qn, meth, recv, args, kwargs)
+    sinks.check_call(it, call)
+    config.check_call(it, call)
+    return _result(it, call)
 
 
-def _result(
-    it: FunctionInterp,
-    node: ast.Call,
-    qn: str | None,
-    meth: str | None,
-    recv: Val | None,
-    args: list[Val],
-    kwargs: dict[str, Val],
-) -> Val:
+def _result(it: FunctionInterp, call: CallSite) -> Val:
+    node, qn, meth, recv, args, kwargs = call.node, call.qn, call.meth, call.recv, call.args, call.kwargs
     name = qn or meth or ""
     last = name.rsplit(".", 1)[-1]
     if name in SOURCE_CALLS:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from aigentflow.review.findings import Fix, Severity
 from aigentflow.review.python import fixes
-from aigentflow.review.python.context import ConfigHit
+from aigentflow.review.python.context import CallSite, ConfigHit
 from aigentflow.review.python.model import WEB_FRAMEWORKS
 from aigentflow.review.python.values import Val
 
@@ -82,15 +82,8 @@ def _hit(
     it.ctx.hits.append(ConfigHit(key, node, message, tuple(f for f in fx if f is not None), severity))
 
 
-def check_call(
-    it: FunctionInterp,
-    node: ast.Call,
-    qn: str | None,
-    meth: str | None,
-    recv: Val | None,
-    args: list[Val],
-    kwargs: dict[str, Val],
-) -> None:
+def check_call(it: FunctionInterp, call: CallSite) -> None:
+    node, qn, meth, recv, args, kwargs = call.node, call.qn, call.meth, call.recv, call.args, call.kwargs
     name = qn or ""
     pos = it.ctx.pos
     web = it.ctx.imports_any(*WEB_FRAMEWORKS)

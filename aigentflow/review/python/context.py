@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from aigentflow.review.python.segments import SegmentedModule
 
 __all__ = [
+    "CallSite",
     "ConfigHit",
     "Flow",
     "FunctionTable",
@@ -103,6 +104,19 @@ class Flow:
     label: Label
     inner: tuple[tuple[int, int, str], ...] = ()
     scope: ast.AST | None = None  # the function the sink is in
+
+
+@dataclass(frozen=True)
+class CallSite:
+    """One call as the interpreter sees it: the node, its qualified name (when it resolves),
+    the method name (for `x.m()`), and the abstract values of receiver and arguments."""
+
+    node: ast.Call
+    qn: str | None
+    meth: str | None
+    recv: Val | None
+    args: list[Val]
+    kwargs: dict[str, Val]
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
+from aigentflow.review.python.context import CallSite
 from aigentflow.review.python.sinkspecs import (
     CODE_FUNCS,
     DESER,
@@ -83,15 +84,8 @@ def _subprocess(
     it.report("cmd", node, desc, command)
 
 
-def check_call(
-    it: FunctionInterp,
-    node: ast.Call,
-    qn: str | None,
-    meth: str | None,
-    recv: Val | None,
-    args: list[Val],
-    kwargs: dict[str, Val],
-) -> None:
+def check_call(it: FunctionInterp, call: CallSite) -> None:
+    node, qn, meth, recv, args, kwargs = call.node, call.qn, call.meth, call.recv, call.args, call.kwargs
     name = qn or ""
     if meth == "setFeature":
         _check_xxe(it, node, name, meth, recv, args, kwargs, "")
