@@ -29,6 +29,7 @@ from pydantic import BaseModel, Field
 from aigentflow.context.text import identifier_parts
 
 __all__ = [
+    "SNIPPET_LINES",
     "HitPlace",
     "SearchHit",
     "SearchWeights",
@@ -41,6 +42,9 @@ __all__ = [
 
 _WORD = re.compile(r"[A-Za-z0-9]+")
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+SNIPPET_LINES = 40  # lines of a hit's text that search answers show
 
 
 class HitPlace(BaseModel):
@@ -62,6 +66,10 @@ class SearchHit(HitPlace):
     text: str = ""
     sources: list[str] = Field(default_factory=list, description="Which lists found it: keyword, vector.")
     chunk_id: str = ""
+
+    def snippet(self, lines: int = SNIPPET_LINES) -> str:
+        """The chunk's text cut to its first `lines` lines, for an answer to show."""
+        return "\n".join(self.text.splitlines()[:lines])
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from pygls.exceptions import JsonRpcInvalidParams
 from pygls.lsp.server import LanguageServer
 
+from aigentflow.context.ranking import SNIPPET_LINES
 from aigentflow.context.service import ContextService
 from aigentflow.errors import AigentflowError
 from aigentflow.lsp import commands
@@ -37,7 +38,6 @@ __all__ = ["MAX_FINDINGS", "MAX_LIMIT", "SNIPPET_LINES", "register"]
 
 MAX_FINDINGS = 500
 MAX_LIMIT = 200
-SNIPPET_LINES = 40
 
 _M = TypeVar("_M", bound=BaseModel)
 
@@ -113,7 +113,7 @@ def _hit(hit: SearchHit) -> dict[str, Any]:
         "kind": hit.kind,
         "language": hit.language,
         "score": hit.score,
-        "snippet": "\n".join(hit.text.splitlines()[:SNIPPET_LINES]),
+        "snippet": hit.snippet(),
         "matched_by": hit.sources,
     }
 

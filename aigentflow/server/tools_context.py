@@ -15,7 +15,7 @@ from mcp.server.mcpserver.exceptions import ToolError
 from pydantic import BaseModel, Field
 
 from aigentflow.context.assemble import ContextBundle, ContextRequest
-from aigentflow.context.ranking import HitPlace
+from aigentflow.context.ranking import SNIPPET_LINES, HitPlace
 from aigentflow.context.service import ContextService
 from aigentflow.errors import AigentflowError
 from aigentflow.server.annotations import READ_ONLY
@@ -24,7 +24,6 @@ from aigentflow.services import Services
 __all__ = ["CodeHit", "SearchCodeResult", "register"]
 
 MAX_LIMIT = 50
-SNIPPET_LINES = 40
 
 
 class CodeHit(HitPlace):
@@ -62,14 +61,8 @@ def search_code_sync(
     return SearchCodeResult(
         hits=[
             CodeHit(
-                path=h.path,
-                symbol=h.symbol,
-                kind=h.kind,
-                language=h.language,
-                start_line=h.start_line,
-                end_line=h.end_line,
-                score=h.score,
-                snippet="\n".join(h.text.splitlines()[:SNIPPET_LINES]),
+                **h.model_dump(include=set(HitPlace.model_fields)),
+                snippet=h.snippet(),
                 matched_by=h.sources,
             )
             for h in hits
