@@ -95,13 +95,10 @@ class ReviewEngine:
                 continue
             for finding in pack.check(source):
                 configured = self._configure(finding)
-                if configured is None or is_suppressed(configured, source):
-                    continue
-                if use_baseline and self.baseline and self.baseline.contains(configured.fingerprint):
-                    continue
-                results.append(configured)
+                if configured is not None and not is_suppressed(configured, source):
+                    results.append(configured)
         results.sort(key=lambda f: (f.line, f.column, f.rule_id))
-        return results
+        return self.without_baseline(results) if use_baseline else results
 
     def check_text(self, path: str, text: str, *, use_baseline: bool = True) -> list[Finding]:
         return self.check_source(SourceFile.of(path, text), use_baseline=use_baseline)
