@@ -166,3 +166,41 @@ if os.environ.get("LEGACY"):
     after = dumped(typing, "app.py", safe)
     assert after == dumped(engine(), "app.py", safe)
     assert not any(f["rule_id"] == "python.command-injection" and f["line"] > 27 for f in after)
+
+
+SCANNED = '''\
+import os
+class Shapes:
+    """A docstring that says
+    def not_a_function(): and
+    import not_an_import
+    """
+    undef = 1  # "def" inside a word is no definition
+    async def area(self):
+        from math import (
+            pi,
+            tau,
+        )
+        import json, re
+        return "def inside a string"
+
+    @staticmethod
+    def  unit():
+        def inner(): pass
+        return inner
+'''
+
+
+@pytest.mark.parametrize("ending", ["\n", "\r\n", "\r"])
+def test_segments_read_definitions_and_inner_imports_at_the_head_of_lines_only(ending: str) -> None:
+    from aigentflow.review.python.segments import segmented
+
+    module = segmented(f"shapes{len(ending)}.py", SCANNED.replace("\n", ending))
+    shapes = module.segments[1]
+    assert shapes.kind == "class"
+    # A textual over-approximation: a `def` heading a line inside a docstring counts too.
+    assert shapes.def_names == ("not_a_function", "area", "unit", "inner")
+    parenthesised = ending.join(["from math import (", "            pi,", "            tau,", "        )"])
+    assert shapes.imports == ("import not_an_import", parenthesised, "import json, re")
+    # Extents skip definitions inside strings: (def line, bound) per function.
+    assert module.function_extents(1) == [(8, 17), (17, 20), (18, 20)]
