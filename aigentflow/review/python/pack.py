@@ -103,7 +103,13 @@ class PythonPack:
         # per-function test of `analyze_module`, made before parsing): the rest stay unparsed
         # unless a caller needs one of their functions.
         hints = hint_pattern(ctx)
-        wanted = {i for i in analysed if i in others or hints.search(module.segments[i].text)}
+        starts = module.line_starts
+        wanted = {
+            i
+            for i in analysed
+            if i in others
+            or ctx.mentions(hints, starts[module.segments[i].start - 1], starts[module.segments[i].stop - 1])
+        }
         module.prefetch(wanted)
         analyze_module(ctx, functions_in(module, wanted), run_top=top is None)
         if top is None:
