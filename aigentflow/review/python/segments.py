@@ -213,6 +213,7 @@ class SegmentedModule:
     string_spans: tuple[list[int], list[int]] = field(default_factory=lambda: ([], []), repr=False)
     _stmts: dict[int, list[ast.stmt]] = field(default_factory=dict, repr=False)
     _previous: dict[tuple[int, str], list[ast.stmt]] = field(default_factory=dict, repr=False)
+    _code_matches: dict[re.Pattern[str], list[int]] = field(default_factory=dict, repr=False)
     _whole_tried: bool = False
     usable: bool = True  # False once the split proved wrong for this text: callers use the whole tree
 
@@ -232,16 +233,13 @@ class SegmentedModule:
         return inside >= 0 and ends[inside] > offset
 
     def count_in_code(self, pattern: re.Pattern[str], begin: int, end: int) -> int:
-        """Matches of `pattern` in text[begin:end] outside multi-line strings (docstrings)."""
-        total = sum(1 for _ in pattern.finditer(self.text, begin, end))
-        starts, ends = self.string_spans
-        for k in range(max(0, bisect.bisect_right(starts, begin) - 1), len(starts)):
-            if starts[k] >= end:
-                break
-            a, b = max(starts[k], begin), min(ends[k], end)
-            if a < b:
-                total -= sum(1 for _ in pattern.finditer(self.text, a, b))
-        return total
+        """Matches of `pattern` starting in text[begin:end] outside multi-line strings (docstrings).
+        The text is scanned once per pattern; each count is then two binary searches."""
+        found = self._code_matches.get(pattern)
+        if found is None:
+            found = [m.start() for m in pattern.finditer(self.text) if not self.in_string(m.start())]
+            self._code_matches[pattern] = found
+        return bisect.bisect_left(found, end) - bisect.bisect_left(found, begin)
 
     def function_extents(self, index: int) -> list[tuple[int, int]]:
         """(def line, bound) for each function in a segment, read from the text: the function
