@@ -8,6 +8,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import PurePosixPath
 
 from aigentflow.review.findings import Finding, Severity
+from aigentflow.review.lineheads import heads_of_lines
 from aigentflow.review.rules import RuleMeta, SourceFile
 
 __all__ = ["LARGE_DIFF_LINES", "TriggersPack", "human_review_reasons"]
@@ -45,19 +46,18 @@ _AUTH_PATH = re.compile(
     r"(auth|login|logout|password|passwd|crypto|cipher|session|token|jwt|oauth|saml|permission|acl|rbac)",
     re.I,
 )
+# Both are found where they head a line (`lineheads`): unanchored, with the line checked after.
 _AUTH_IMPORT = re.compile(
-    r"^[ \t]*(?:import|from)\s+(hashlib|hmac|secrets|cryptography|jwt|jose|bcrypt|passlib|Crypto|"
+    r"(?:import|from)\s+(hashlib|hmac|secrets|cryptography|jwt|jose|bcrypt|passlib|Crypto|"
     r"Cryptodome|nacl|"
-    r"itsdangerous|flask_login|django\.contrib\.auth|authlib|oauthlib)\b",
-    re.M,
+    r"itsdangerous|flask_login|django\.contrib\.auth|authlib|oauthlib)\b"
 )
 _JS_AUTH_IMPORT = re.compile(
     r"""(?:require\(|from\s+)['"](crypto|bcrypt|jsonwebtoken|passport|jose|argon2)['"]"""
 )
 _ROUTE = re.compile(
-    r"^[ \t]*@[ \t]*[\w.]+\.(route|get|post|put|delete|patch|api_route)\("
-    r"|^[ \t]*(?:app|router)\.(get|post|put|delete|patch|all)\(",
-    re.M,
+    r"@[ \t]*[\w.]+\.(route|get|post|put|delete|patch|api_route)\("
+    r"|(?:app|router)\.(get|post|put|delete|patch|all)\("
 )
 _INFRA_NAMES = {
     "Dockerfile",
@@ -72,6 +72,10 @@ _INFRA_NAMES = {
     "Chart.yaml",
 }
 _K8S = re.compile(r"^apiVersion:\s*\S+\s*$.*^kind:\s*\S+", re.M | re.S)
+
+
+def _first_head(text: str, pattern: re.Pattern[str]) -> re.Match[str] | None:
+    return next((match for match, _ in heads_of_lines(text, pattern)), None)
 
 
 def _is_infrastructure(source: SourceFile) -> bool:
@@ -113,7 +117,11 @@ class TriggersPack:
                 )
             )
         if source.language in {"python", "javascript", "typescript", "tsx"}:
-            match = (_AUTH_IMPORT if source.language == "python" else _JS_AUTH_IMPORT).search(source.text)
+            match = (
+                _first_head(source.text, _AUTH_IMPORT)
+                if source.language == "python"
+                else _JS_AUTH_IMPORT.search(source.text)
+            )
             if match or _AUTH_PATH.search(PurePosixPath(source.path).stem):
                 line = source.text.count("\n", 0, match.start()) + 1 if match else 1
                 what = f"imports {match.group(1)}" if match else "is named after authentication/crypto"
@@ -126,10 +134,11 @@ class TriggersPack:
                         message=f"{source.path} {what}: review security-sensitive changes",
                     )
                 )
-            route = _ROUTE.search(source.text)
-            if route:
+            routes = [m for m, _ in heads_of_lines(source.text, _ROUTE)]
+            if routes:
+                route = routes[0]
                 line = source.text.count("\n", 0, route.start()) + 1
-                count = 1 + len(_ROUTE.findall(source.text, route.end()))
+                count = len(routes)
                 findings.append(
                     API.finding(
                         source,

@@ -20,11 +20,12 @@ import re
 import threading
 import warnings
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Literal
 
+from aigentflow.review.lineheads import heads_of_lines, line_ends, line_start
 from aigentflow.review.python.parsing import parse_python, parse_repairing, split_lines
 
 __all__ = ["LineMap", "Segment", "SegmentedModule", "segmented"]
@@ -83,36 +84,19 @@ def _multiline_spans(text: str) -> tuple[list[int], list[int]]:
     return starts, ends
 
 
-def _line_start(text: str, offset: int, ends: Sequence[str]) -> int:
-    """Offset of the first character of the line holding `offset`; `ends` the line-end
-    characters the text contains (searching for an absent one would scan it all)."""
-    return max([text.rfind(end, 0, offset) for end in ends], default=-1) + 1
-
-
-def _line_heads(text: str, pattern: re.Pattern[str]) -> Iterator[tuple[re.Match[str], int]]:
-    """Matches of `pattern` that only blanks (and `async`) precede on their line, each with
-    its indentation: the keyword the pattern finds heads a statement."""
-    ends = [end for end in "\n\r" if end in text]
-    for match in pattern.finditer(text):
-        offset = match.start()
-        lead = _LEAD.fullmatch(text, _line_start(text, offset, ends), offset)
-        if lead is not None:
-            yield match, len(lead.group(1))
-
-
 def _def_names(text: str) -> tuple[str, ...]:
     """Names of the functions defined in `text`, at any depth."""
-    return tuple(match.group(1) for match, _ in _line_heads(text, _DEF_NAME_AT))
+    return tuple(match.group(1) for match, _ in heads_of_lines(text, _DEF_NAME_AT, _LEAD))
 
 
 def _inner_imports(text: str) -> tuple[str, ...]:
     """Indented `import` and `from … import` statements of `text`."""
-    ends = [end for end in "\n\r" if end in text]
+    ends = line_ends(text)
     found: list[str] = []
     done = 0
     for word in _IMPORT_WORD.finditer(text):
         offset = word.start()
-        start = _line_start(text, offset, ends)
+        start = line_start(text, offset, ends)
         if offset < done or start == offset or text[start:offset].strip(" \t"):
             continue  # inside the last statement, at column 0, or not at the head of its line
         statement = _INNER_IMPORT.match(text, start)
@@ -248,7 +232,7 @@ class SegmentedModule:
         segment = self.segments[index]
         base = self.line_starts[segment.start - 1]
         heads: list[tuple[int, int, bool]] = []  # (line, indentation, is a def)
-        for match, indent in _line_heads(segment.text, _KEYWORD):
+        for match, indent in heads_of_lines(segment.text, _KEYWORD, _LEAD):
             if not self.in_string(base + match.start()):
                 line = bisect.bisect_right(self.line_starts, base + match.start())  # any line ending
                 heads.append((line, indent, match.group(1) == "def"))
@@ -375,7 +359,10 @@ class SegmentedModule:
         segment = self.segments[index]
         if segment.kind != "def":
             return None
-        return next((m.group(1) for m, indent in _line_heads(segment.text, _DEF_NAME_AT) if not indent), None)
+        return next(
+            (m.group(1) for m, indent in heads_of_lines(segment.text, _DEF_NAME_AT, _LEAD) if not indent),
+            None,
+        )
 
 
 class LineMap:
