@@ -204,3 +204,39 @@ def test_segments_read_definitions_and_inner_imports_at_the_head_of_lines_only(e
     assert shapes.imports == ("import not_an_import", parenthesised, "import json, re")
     # Extents skip definitions inside strings: (def line, bound) per function.
     assert module.function_extents(1) == [(8, 17), (17, 20), (18, 20)]
+
+
+def test_a_new_class_re_analyses_the_code_that_calls_it() -> None:
+    # `Runner(x).go()` follows the method only once Runner is a class of this module. The new
+    # class defines no new function name (Other has the same methods): only the set of classes
+    # changes, and the route's analysis used no summary of it before.
+    module = """\
+import subprocess
+from flask import Flask, request
+
+app = Flask(__name__)
+
+
+@app.route("/r")
+def r():
+    Runner(request.args["cmd"]).go()
+    return "ok"
+
+
+class Other:
+    def __init__(self, command):
+        self.command = command
+
+    def go(self):
+        return self.command
+"""
+    typing = engine()
+    assert not any(f["rule_id"] == "python.command-injection" for f in dumped(typing, "app.py", module))
+    runner = (
+        "class Runner:\n    def __init__(self, command):\n        self.command = command\n\n"
+        "    def go(self):\n        subprocess.run(self.command, shell=True)\n\n\n"
+    )
+    added = module.replace("class Other:", runner + "class Other:")
+    after = dumped(typing, "app.py", added)
+    assert after == dumped(engine(), "app.py", added)
+    assert any(f["rule_id"] == "python.command-injection" for f in after)

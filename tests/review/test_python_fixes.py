@@ -60,16 +60,16 @@ def test_tainted_yaml_load_offers_safe_load() -> None:
     assert "yaml.safe_load(request.get_data())" in fixed
 
 
-def test_constant_shell_command_becomes_an_argument_list() -> None:
+def test_shell_command_built_from_a_parameter_becomes_an_argument_list() -> None:
     fixed = _fix_and_recheck(
         """\
         import subprocess
-        def listing():
-            subprocess.run("ls -l /srv", shell=True, check=True)
+        def listing(folder):
+            subprocess.run(f"ls -l {folder}", shell=True, check=True)
         """,
         "python.subprocess-shell",
     )
-    assert "subprocess.run(['ls', '-l', '/srv'], check=True)" in fixed
+    assert "subprocess.run(['ls', '-l', str(folder)], check=True)" in fixed
 
 
 def test_interpolated_shell_command_becomes_an_argument_list_and_the_injection_goes() -> None:

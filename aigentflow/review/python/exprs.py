@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING, Any
 
 from aigentflow.review.python import calls, sinks
 from aigentflow.review.python.context import ModuleContext
-from aigentflow.review.python.model import REQUEST_ROOTS, REQUEST_SAFE_ATTRS, SOURCE_NAMES
+from aigentflow.review.python.guards import refine
+from aigentflow.review.python.model import REQUEST_ROOTS, REQUEST_SAFE_ATTRS, SOURCE_NAMES, pins_origin
 from aigentflow.review.python.values import Label, Origin, Val, join_all
 
 if TYPE_CHECKING:
@@ -39,6 +40,11 @@ _CMPOPS: dict[type, Callable[[Any, Any], Any]] = {
     ast.NotIn: lambda a, b: a not in b,
 }
 _LOCAL_SAFE = frozenset({"path"})
+_REDIRECT = frozenset({"redirect"})
+_PATH = frozenset({"path"})
+_REQUEST_MODULES = frozenset(root.rsplit(".", 1)[0] for root in REQUEST_ROOTS)  # flask, quart, ...
+_OWN_URLS = frozenset({"url", "base_url", "url_root", "host_url"})
+_PATH_TYPES = frozenset({"pathlib.Path", "pathlib.PurePath", "pathlib.PurePosixPath", "pathlib.PosixPath"})
 _ENV_SAFE = frozenset({"path", "cmd"})  # $EDITOR, $PAGER: the environment chooses programs on purpose
 _SCALARS = (str, int, float, bool, bytes, type(None), tuple, frozenset)
 
@@ -74,6 +80,8 @@ def binop(op: ast.operator, left: Val, right: Val) -> Val:
         return Val(labels, folded.consts)
     if isinstance(op, ast.Add) and left.items is not None and right.items is not None:
         return Val(frozenset(), None, left.items + right.items)
+    if isinstance(op, ast.Add | ast.Mod) and right.tainted and left.known and pins_origin(left.value):
+        return Val(left.labels).join(right.flat().sanitized(_REDIRECT))  # "/search?q=" + q
     return Val(labels)
 
 
@@ -99,6 +107,15 @@ def pattern_matches(pattern: ast.pattern, subject: Val) -> bool | None:
     return None
 
 
+def _via_request(chain: ast.expr) -> bool:
+    """Whether `flask.request...`: an attribute chain through the request object of a module."""
+    while isinstance(chain, ast.Attribute):
+        if chain.attr == "request" and isinstance(chain.value, ast.Name):
+            return True
+        chain = chain.value
+    return False
+
+
 class ExprEvaluator:
     """Evaluates expressions against `self.env`; subclasses run statements."""
 
@@ -110,6 +127,7 @@ class ExprEvaluator:
         self.request_names: set[str] = {a for a, q in ctx.aliases.items() if q in REQUEST_ROOTS}
         self.allow_summaries = True
         self.ext_entities = False  # a SAX parser had external entities switched on
+        self.url_parts: dict[str, str] = {}  # `parts = urlparse(url)`: parts -> url
 
     # ----------------------------------------------------------------- names
     def qualname(self, node: ast.expr) -> str | None:
@@ -127,6 +145,7 @@ class ExprEvaluator:
 
     def is_module_ref(self, node: ast.expr) -> bool:
         """Whether an attribute chain is rooted at an imported module (not a value)."""
+        chain = node
         while isinstance(node, ast.Attribute):
             node = node.value
         return (
@@ -134,6 +153,7 @@ class ExprEvaluator:
             and node.id not in self.env
             and node.id in self.ctx.aliases
             and node.id not in self.request_names
+            and not (self.ctx.aliases[node.id] in _REQUEST_MODULES and _via_request(chain))
         )
 
     def source_val(self, what: str, node: ast.AST, local: bool = False) -> Val:
@@ -169,25 +189,36 @@ class ExprEvaluator:
 
     def e_Attribute(self, node: ast.Attribute) -> Val:
         base = node.value
-        if isinstance(base, ast.Name) and base.id in self.request_names:
+        if (isinstance(base, ast.Name) and base.id in self.request_names) or (
+            isinstance(base, ast.Attribute) and self.qualname(base) in REQUEST_ROOTS  # flask.request.args
+        ):
+            what = f"{ast.unparse(base)}.{node.attr}"
             if node.attr in REQUEST_SAFE_ATTRS:
                 return Val()
-            return self.source_val(f"{base.id}.{node.attr}", node)
+            if node.attr in _OWN_URLS:  # this request's absolute URL: a redirect back stays here
+                return self.source_val(what, node).sanitized(_REDIRECT)
+            return self.source_val(what, node)
         qn = self.qualname(node)
         if qn in SOURCE_NAMES:
             return self.source_val(SOURCE_NAMES[qn], node, local=True)
+        if qn in REQUEST_ROOTS:  # `flask.request` passed whole
+            return self.source_val(qn, node)
         if isinstance(base, ast.Name):
             key = f"{base.id}.{node.attr}"
             if key in self.env:
                 return self.env[key]
         if self.is_module_ref(node):
             return Val()
+        if node.attr == "name" and isinstance(base, ast.Call) and self.qualname(base.func) in _PATH_TYPES:
+            return self.ev(base).flat().sanitized(_PATH)  # Path(x).name: the last part, like basename
         return self.ev(base).flat()
 
     def e_JoinedStr(self, node: ast.JoinedStr) -> Val:
         parts = [self.ev(v) for v in node.values]
         folded = _fold(lambda *xs: "".join(str(x) for x in xs), *parts)
         labels = frozenset().union(*(p.all_labels() for p in parts)) if parts else frozenset()
+        if labels and parts[0].known and pins_origin(parts[0].value):
+            return Val(labels).sanitized(_REDIRECT)  # f"/users/{name}": stays on this site
         return Val(labels, folded.consts if folded else None)
 
     def e_FormattedValue(self, node: ast.FormattedValue) -> Val:
@@ -239,7 +270,14 @@ class ExprEvaluator:
             return self.ev(node.body)
         if t is False:
             return self.ev(node.orelse)
-        return self.ev(node.body).join(self.ev(node.orelse))
+        saved = self.env
+        try:  # each arm sees what the test proves: `role if role in ROLES else "viewer"`
+            self.env = refine(self, saved, node.test, True)  # type: ignore[arg-type]
+            body = self.ev(node.body)
+            self.env = refine(self, saved, node.test, False)  # type: ignore[arg-type]
+            return body.join(self.ev(node.orelse))
+        finally:
+            self.env = saved
 
     def e_Subscript(self, node: ast.Subscript) -> Val:
         base = self.ev(node.value)
@@ -304,6 +342,8 @@ class ExprEvaluator:
         for gen in node.generators:
             it = self.ev(gen.iter)
             self.assign(gen.target, join_all(it.items) if it.items else Val(it.all_labels()), node)
+            for cond in gen.ifs:  # conditions may hold sinks too: `[r for r in rows if eval(c)]`
+                self.ev(cond)
         if isinstance(node, ast.DictComp):
             out = Val(self.ev(node.key).all_labels() | self.ev(node.value).all_labels())
         else:
@@ -343,7 +383,7 @@ class ExprEvaluator:
         elif isinstance(target, ast.Subscript):
             calls.store_subscript(self, target, val)  # type: ignore[arg-type]
         elif isinstance(target, ast.Attribute):
-            calls.store_attribute(self, target, val)  # type: ignore[arg-type]
+            calls.store_attribute(self, target, val, node)  # type: ignore[arg-type]
         elif isinstance(target, ast.Starred):
             self.assign(target.value, val.flat(), node)
 

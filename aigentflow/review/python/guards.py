@@ -17,6 +17,7 @@ _REDIRECT = frozenset({"redirect"})
 _QUOTED = frozenset({"code", "sql", "xpath"})
 _QUOTES = frozenset({"'", '"'})
 _CHAR_CLASS = frozenset({"isalnum", "isdigit", "isalpha", "isdecimal", "isnumeric", "isidentifier"})
+_URL_FIELDS = frozenset({"netloc", "scheme", "hostname", "host"})
 _VALIDATOR_PREFIXES = ("is_valid", "is_safe", "valid", "is_allowed", "allowed", "check_")
 # (polarity, variable, kinds): when the test evaluates to `polarity`, `variable` is safe for `kinds`.
 Guard = tuple[bool, str, frozenset[str]]
@@ -40,7 +41,8 @@ def _guards(it: FunctionInterp, test: ast.expr) -> list[Guard]:
         return [(not pol, var, kinds) for pol, var, kinds in _guards(it, test.operand)]
     if isinstance(test, ast.BoolOp):
         keep = isinstance(test.op, ast.And)  # And: each holds when True; Or: each fails when False
-        return [g for v in test.values for g in _guards(it, v) if g[0] is keep]
+        # URL checks validate their URL whichever way they go (see `_urlparse`).
+        return [g for v in test.values for g in _guards(it, v) if g[0] is keep or g[2] is _REDIRECT]
     if isinstance(test, ast.Compare) and len(test.ops) == 1:
         return _compare(it, test)
     if isinstance(test, ast.Call):
@@ -50,6 +52,10 @@ def _guards(it: FunctionInterp, test: ast.expr) -> list[Guard]:
 
 def _compare(it: FunctionInterp, test: ast.Compare) -> list[Guard]:
     op, left, right = test.ops[0], test.left, test.comparators[0]
+    if isinstance(op, ast.Is | ast.IsNot) and isinstance(right, ast.Constant) and right.value is None:
+        if isinstance(left, ast.Call):  # re.fullmatch(...) is None: the negation of the call's test
+            return [(pol is isinstance(op, ast.IsNot), var, kinds) for pol, var, kinds in _call(it, left)]
+        return []
     if isinstance(op, ast.In | ast.NotIn):
         positive = isinstance(op, ast.In)
         left_val = it.ev(left)
@@ -59,17 +65,35 @@ def _compare(it: FunctionInterp, test: ast.Compare) -> list[Guard]:
                 return [(not positive, var, _PATH)]
             if var and left_val.value in _QUOTES:
                 return [(not positive, var, _QUOTED)]
-            return _urlparse(test)
+            return _urlparse(it, test)
         var = _var(left) if isinstance(left, ast.Name) else None
         allowed = it.ev(right)
         if var and not allowed.tainted:  # allowlist membership
             return [(positive, var, ALL_KINDS)]
-        return _urlparse(test)
+        return _urlparse(it, test)
     if isinstance(op, ast.Eq | ast.NotEq) and isinstance(left, ast.Name):
         other = it.ev(right)
         if other.known:
             return [(isinstance(op, ast.Eq), left.id, ALL_KINDS)]
-    return _urlparse(test)
+    if isinstance(op, ast.Eq | ast.NotEq):
+        contained = _common_path(it, left) or _common_path(it, right)
+        if contained:  # os.path.commonpath([base, full]) == base: full stays under base
+            return [(isinstance(op, ast.Eq), var, _PATH) for var in contained]
+    return _urlparse(it, test)
+
+
+def _common_path(it: FunctionInterp, node: ast.expr) -> list[str]:
+    """The tainted variables of `os.path.commonpath([base, x])` (the paths it contains), or of
+    `os.path.dirname(x)` (compared with a base directory: x is a file right inside it)."""
+    if not (isinstance(node, ast.Call) and node.args):
+        return []
+    func = node.func
+    name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+    if name == "dirname" and isinstance(node.args[0], ast.Name):
+        return [node.args[0].id]
+    if name not in {"commonpath", "commonprefix"} or not isinstance(node.args[0], ast.List | ast.Tuple):
+        return []
+    return [e.id for e in node.args[0].elts if isinstance(e, ast.Name) and it.ev(e).tainted]
 
 
 def _call(it: FunctionInterp, test: ast.Call) -> list[Guard]:
@@ -89,6 +113,9 @@ def _call(it: FunctionInterp, test: ast.Call) -> list[Guard]:
         ):
             return [(True, var, _PATH | _REDIRECT)]  # "/..." or "https://host/...": stays on a known site
         return [(True, var, _PATH)] if var and name == "startswith" else []
+    if isinstance(func, ast.Attribute) and name == "is_relative_to":
+        var = _var(func.value)  # Path(...).resolve().is_relative_to(base)
+        return [(True, var, _PATH)] if var else []
     if isinstance(func, ast.Attribute) and name in _CHAR_CLASS:
         var = _var(func.value)
         return [(True, var, ALL_KINDS)] if var else []
@@ -99,20 +126,29 @@ def _call(it: FunctionInterp, test: ast.Call) -> list[Guard]:
     if name in {"url_has_allowed_host_and_scheme", "is_safe_url"} and test.args:
         var = _var(test.args[0])
         return [(True, var, _REDIRECT)] if var else []
-    if name.lower().startswith(_VALIDATOR_PREFIXES) and len(test.args) == 1:
+    if _validator_name(name) and len(test.args) == 1:
         var = _var(test.args[0])
         return [(True, var, ALL_KINDS)] if var else []
-    return _urlparse(test)
+    return _urlparse(it, test)
 
 
-def _mentions_urlparse(test: ast.expr) -> bool:
-    """Cheap pre-check before walking the condition: a `urlparse`/`urlsplit` name in it."""
+def _validator_name(name: str) -> bool:
+    """A check by its name: `is_valid_host`, `allowed_file`, `check_path`, `host_ok`, `is_safe_url`."""
+    lower = name.lower()
+    return lower.startswith(_VALIDATOR_PREFIXES) or lower.endswith(
+        ("_ok", "_is_valid", "_allowed", "_is_safe")
+    )
+
+
+def _mentions_urlparse(test: ast.expr, parts: dict[str, str]) -> bool:
+    """Cheap pre-check before walking the condition: a `urlparse`/`urlsplit` name in it, or a
+    variable that holds the parts of a parsed URL."""
     stack: list[ast.AST] = [test]
     while stack:
         node = stack.pop()
         if isinstance(node, ast.Name | ast.Attribute):
             name = node.id if isinstance(node, ast.Name) else node.attr
-            if name in {"urlparse", "urlsplit"}:
+            if name in {"urlparse", "urlsplit"} or name in parts:
                 return True
         if isinstance(node, ast.Call | ast.Attribute | ast.Compare | ast.BoolOp | ast.UnaryOp):
             stack.extend(ast.iter_child_nodes(node))
@@ -128,11 +164,20 @@ def _local_or_origin(prefix: object) -> bool:
     return prefix.startswith(("https://", "http://")) and prefix.count("/") >= 3
 
 
-def _urlparse(test: ast.expr) -> list[Guard]:
-    """A check on `urlparse(x)` (netloc/scheme/host) validates x as a redirect target both ways."""
-    if not _mentions_urlparse(test):
+def _urlparse(it: FunctionInterp, test: ast.expr) -> list[Guard]:
+    """A check on `urlparse(x)` (netloc/scheme/host) validates x as a redirect target both ways;
+    so does a check on `parts.netloc` after `parts = urlparse(x)`."""
+    if not _mentions_urlparse(test, it.url_parts):
         return []
     for node in ast.walk(test):
+        if (
+            isinstance(node, ast.Attribute)
+            and node.attr in _URL_FIELDS
+            and isinstance(node.value, ast.Name)
+            and node.value.id in it.url_parts
+        ):
+            var = it.url_parts[node.value.id]
+            return [(True, var, _REDIRECT), (False, var, _REDIRECT)]
         if isinstance(node, ast.Call):
             name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
             if name in {"urlparse", "urlsplit"} and node.args and isinstance(node.args[0], ast.Name):

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 from aigentflow.review.findings import Finding
+from aigentflow.review.python.calls import module_classes
 from aigentflow.review.python.context import FunctionTable, ModuleContext, SegmentLoadError, collect_imports
 from aigentflow.review.python.parsing import iter_statements
 from aigentflow.review.python.segments import LineMap, SegmentedModule
@@ -40,7 +41,7 @@ __all__ = [
 
 _MAX_FILES = 32
 M = TypeVar("M")
-ModuleKey = tuple[tuple[str, ...], tuple[str, ...], frozenset[str], str]
+ModuleKey = tuple[tuple[str, ...], tuple[str, ...], frozenset[str], frozenset[str], str]
 
 
 def module_key(module: SegmentedModule) -> ModuleKey:
@@ -48,7 +49,8 @@ def module_key(module: SegmentedModule) -> ModuleKey:
     other = tuple(s.text for s in module.segments if s.kind == "other")
     imports = tuple(i for s in module.segments for i in s.imports)
     names = frozenset(n for s in module.segments for n in s.def_names)
-    return other, imports, names, module.path
+    # Calling a class of the module makes an instance whose methods are followed (`calls`).
+    return other, imports, names, module_classes(module.text), module.path
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,8 @@ Names are fully qualified through the module's imports (`from flask import reque
 
 from __future__ import annotations
 
+import re
+
 from aigentflow.review.python.values import ALL_KINDS
 
 __all__ = [
@@ -20,7 +22,9 @@ __all__ = [
     "SOURCE_NAMES",
     "TERMINATING_CALLS",
     "WEB_FRAMEWORKS",
+    "pins_origin",
     "sanitizer_by_name",
+    "scrub_kinds",
 ]
 
 # Objects whose attributes are request data.
@@ -105,6 +109,11 @@ CAST_CALLS = frozenset(
         "secrets.token_urlsafe",
         "uuid.uuid4",
         "json.dumps",
+        "ipaddress.ip_address",
+        "ipaddress.ip_network",
+        "ipaddress.ip_interface",
+        "ipaddress.IPv4Address",
+        "ipaddress.IPv6Address",
         "flask.jsonify",
         "jsonify",
     }
@@ -136,6 +145,16 @@ SANITIZERS: dict[str, frozenset[str]] = {
     "ldap3.utils.conv.escape_filter_chars": frozenset({"ldap"}),
     "ldap.filter.escape_filter_chars": frozenset({"ldap"}),
     "ldap.dn.escape_dn_chars": frozenset({"ldap"}),
+    "ldap.filter.filter_format": frozenset({"ldap"}),  # escapes every value it formats in
+    "psycopg2.sql.Identifier": frozenset({"sql"}),  # quoted as identifiers/literals when composed
+    "psycopg2.sql.Literal": frozenset({"sql"}),
+    "psycopg.sql.Identifier": frozenset({"sql"}),
+    "psycopg.sql.Literal": frozenset({"sql"}),
+    # None when the joined path would leave the directory
+    "werkzeug.utils.safe_join": frozenset({"path"}),
+    "werkzeug.security.safe_join": frozenset({"path"}),
+    "flask.safe_join": frozenset({"path"}),
+    "flask.helpers.safe_join": frozenset({"path"}),
 }
 
 
@@ -149,3 +168,43 @@ def sanitizer_by_name(name: str) -> frozenset[str] | None:
     if "sanitiz" in last or "safe_value" in last or last.startswith(("get_safe", "validate", "validated")):
         return ALL_KINDS
     return None
+
+
+def pins_origin(prefix: object) -> bool:
+    """Whether text starting with `prefix` stays on this site or on one fixed origin whatever
+    follows: a path like "/search?q=" (not "//" or "/\\", which browsers read as another
+    host) or "https://host/..." with the host closed by a slash."""
+    if not isinstance(prefix, str):
+        return False
+    if prefix.startswith("/"):
+        return len(prefix) > 1 and prefix[1] not in "/\\"
+    return prefix.startswith(("https://", "http://")) and prefix.count("/") >= 3
+
+
+# `re.sub(r"[^a-z0-9_]", "", text)`: a class of kept characters, removing the rest.
+_NEGATED_CLASS = re.compile(r"\[\^((?:\\.|[^\]\\])+)\][+*]?")
+_CLASS_PART = re.compile(r"\\[wd]|[A-Za-z0-9]-[A-Za-z0-9]|\\.|.", re.S)
+_HARMLESS = frozenset("_-")  # kept punctuation that no sink kind gives a meaning to
+
+
+def scrub_kinds(pattern: object) -> frozenset[str]:
+    """Sink kinds made safe by deleting every match of `pattern`: a negated class keeping only
+    letters, digits and `_`/`-` (and `.`, except for paths) makes text safe for every kind."""
+    if not isinstance(pattern, str):
+        return frozenset()
+    if pattern in {r"\W", r"\W+", r"[\W]", r"[\W]+"}:
+        return ALL_KINDS
+    match = _NEGATED_CLASS.fullmatch(pattern)
+    if match is None:
+        return frozenset()
+    kept: set[str] = set()
+    for part in _CLASS_PART.findall(match.group(1)):
+        if part in {r"\w", r"\d"} or (len(part) == 3 and part[1] == "-"):
+            continue  # word characters, digits, letter/digit ranges
+        kept.add(part[-1] if part.startswith("\\") else part)
+    kept -= set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+    if kept <= _HARMLESS:
+        return ALL_KINDS
+    if kept <= _HARMLESS | {"."}:
+        return ALL_KINDS - {"path"}
+    return frozenset()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from typing import TYPE_CHECKING
 
 from aigentflow.review.python.context import CallSite
@@ -20,6 +21,7 @@ from aigentflow.review.python.sinkspecs import (
     SQL_METHODS,
     STD_PARSE,
     SUBPROCESS,
+    TEMPLATE_FUNCS,
     XPATH_METHODS,
     XSS_FUNCS,
 )
@@ -31,6 +33,13 @@ if TYPE_CHECKING:
 __all__ = ["check_call", "check_return", "check_store", "special_result"]
 
 UNSAFE_XML_PARSER = "<unsafe-xml-parser>"
+_PATH_ARG_METHODS = frozenset({"save", "open_resource", "open_instance_resource"})
+IN_MEMORY_FILE = "<in-memory file>"  # io.BytesIO(...): file-like, but not a path
+_SAFE_FILTER = re.compile(r"\|\s*safe\b|autoescape\s+false")
+_CONTAINER_WRITES = frozenset({"append", "extend", "insert", "add"})
+_SESSION_WRITES = frozenset({"update", "setdefault", "__setitem__"}) | _CONTAINER_WRITES
+_SHELL_SCRIPT_FLAGS = frozenset({"-c", "/c", "/C", "-Command"})
+_POSIX_SHELLS = frozenset({"sh", "bash", "zsh", "/bin/sh", "/bin/bash"})
 SAX_EXTERNAL = "<sax-parser-external-entities>"
 
 
@@ -77,11 +86,25 @@ def _subprocess(
         if first.tainted:
             it.report("cmd", node, desc, first)
         elif first.consts is not None and first.consts & SHELLS:
-            flags = {v for item in command.items[1:] if item.consts for v in item.consts}
-            if flags & {"-c", "/c", "/C", "-Command"}:
-                it.report("cmd", node, desc, Val(command.all_labels()))
+            _shell_vector(it, node, desc, first.consts, command.items)
         return
     it.report("cmd", node, desc, command)
+
+
+def _shell_vector(
+    it: FunctionInterp, node: ast.Call, desc: str, shells: frozenset[object], items: tuple[Val, ...]
+) -> None:
+    """`[shell, "-c", script, ...]`: the script is parsed by the shell. A POSIX shell takes the
+    words after the script as its positional parameters ($0, $1), unparsed; cmd.exe /c and
+    PowerShell join every later word into the command line."""
+    flag = next((i for i, v in enumerate(items) if i and v.consts and v.consts & _SHELL_SCRIPT_FLAGS), None)
+    if flag is None:
+        return
+    if shells <= _POSIX_SHELLS:
+        script = items[flag + 1] if flag + 1 < len(items) else Val()
+    else:
+        script = Val(frozenset().union(*(v.all_labels() for v in items[flag + 1 :])))
+    it.report("cmd", node, desc, script.flat())
 
 
 def check_call(it: FunctionInterp, call: CallSite) -> None:
@@ -100,7 +123,11 @@ def check_call(it: FunctionInterp, call: CallSite) -> None:
     desc = _describe(node.func)
     first = _arg(args, kwargs, 0, "sql", "query", "statement")
     # SQL
-    if ((meth in SQL_METHODS and recv is not None) or name in SQL_FUNCS) and first is not None:
+    if (
+        (meth in SQL_METHODS and recv is not None)
+        or name in SQL_FUNCS
+        or (meth == "text" and it.ctx.imports_any("sqlalchemy", "flask_sqlalchemy"))  # db.text(...)
+    ) and first is not None:
         it.report("sql", node, desc, first)
     # OS commands
     if name in SHELL_FUNCS and args:
@@ -111,11 +138,16 @@ def check_call(it: FunctionInterp, call: CallSite) -> None:
         index = 1 if name.startswith("os.spawn") else 0
         if len(args) > index:
             it.report("cmd", node, desc, args[index])
+            program = args[index]
+            if program.consts and program.consts & SHELLS:  # os.execl("/bin/sh", "sh", "-c", command)
+                rest = args[index + 1 :]
+                argv = rest[0].items if len(rest) == 1 and rest[0].items is not None else tuple(rest)
+                _shell_vector(it, node, desc, program.consts, (program, *argv[1:]))
     # code
     if name in CODE_FUNCS and args and not (isinstance(node.func, ast.Name) and node.func.id in it.env):
         it.report("code", node, desc, args[0])
     # paths
-    if name in PATH_FUNCS and args:
+    if name in PATH_FUNCS and args and not (args[0].consts and IN_MEMORY_FILE in args[0].consts):
         it.report("path", node, desc, args[0])
         if (
             name
@@ -123,11 +155,31 @@ def check_call(it: FunctionInterp, call: CallSite) -> None:
             and len(args) > 1
         ):
             it.report("path", node, desc, args[1])
-    elif meth in PATH_METHODS and recv is not None and not it.is_module_ref(node.func):
+    elif (
+        meth in PATH_METHODS
+        and recv is not None
+        and not (meth == "replace" and len(node.args) != 1)  # str.replace(old, new), not Path.replace
+        and not it.is_module_ref(node.func)
+    ):
         it.report("path", node, desc, recv)
+    elif last == "send_from_directory" and (directory := _arg(args, kwargs, 0, "directory")) is not None:
+        it.report("path", node, desc, directory)  # the base directory; the file name is confined
+    elif meth in _PATH_ARG_METHODS and args and recv is not None and not it.is_module_ref(node.func):
+        it.report("path", node, desc, args[0].flat())  # FileStorage.save(destination), app.open_resource
     # XSS
     if (name in XSS_FUNCS or last in {"render_template_string", "Markup", "mark_safe"}) and args:
         it.report("xss", node, desc, args[0])
+    if (
+        last == "render_template_string"
+        and args
+        and args[0].known
+        and _SAFE_FILTER.search(str(args[0].value))
+    ):
+        # `{{ bio|safe }}` switches autoescape off for the values passed in
+        it.report("xss", node, desc, Val(frozenset().union(*(v.all_labels() for v in kwargs.values()))))
+    # server-side template injection: a template is code (`{{ cycler.__init__.__globals__ }}`)
+    if args and (name in TEMPLATE_FUNCS or last == "render_template_string" or meth == "from_string"):
+        it.report("code", node, desc, args[0])
     # open redirect
     if (
         last in REDIRECTS
@@ -162,11 +214,18 @@ def check_call(it: FunctionInterp, call: CallSite) -> None:
     # XXE
     _check_xxe(it, node, name, meth, recv, args, kwargs, desc)
     # deserialization
-    if (name in DESER and args) or (name == "yaml.load" and args and not yaml_loader_is_safe(node)):
+    if (
+        (name in DESER and args)
+        or (name == "yaml.load" and args and not yaml_loader_is_safe(node))
+        or (name == "numpy.load" and args and _allows_pickle(kwargs.get("allow_pickle")))
+    ):
         it.report("deser", node, desc, args[0])
-    # trust boundary: request data stored in the session
-    if meth in {"update", "setdefault", "__setitem__"} and isinstance(node.func, ast.Attribute):
-        owner = it.qualname(node.func.value) or ""
+    # trust boundary: request data stored in the session (or in a container kept in it)
+    if meth in _SESSION_WRITES and isinstance(node.func, ast.Attribute):
+        holder: ast.expr | None = node.func.value
+        if meth in _CONTAINER_WRITES:  # session["cart"].append(item)
+            holder = holder.value if isinstance(holder, ast.Subscript) else None
+        owner = (it.qualname(holder) or "") if holder is not None else ""
         if owner == "flask.session" or owner.endswith(".session"):
             it.report(
                 "trust",
@@ -217,6 +276,8 @@ def check_return(it: FunctionInterp, node: ast.expr, val: Val) -> None:
     as JSON unless it builds an HTMLResponse itself: neither is HTML.
     """
     if isinstance(node, ast.Tuple) and node.elts:
+        if val.items is not None and any(_non_html_headers(item) for item in val.items[1:]):
+            return  # (body, status, {"Content-Type": "text/plain"})
         node = node.elts[0]
     if isinstance(node, ast.Dict | ast.List | ast.ListComp | ast.DictComp) or val.keys is not None:
         return
@@ -224,6 +285,18 @@ def check_return(it: FunctionInterp, node: ast.expr, val: Val) -> None:
         return
     body = val.items[0] if val.items else val
     it.report("xss", node, "response body returned from the route", body)
+
+
+def _allows_pickle(flag: Val | None) -> bool:
+    return flag is not None and flag.consts is not None and any(bool(v) for v in flag.consts)
+
+
+def _non_html_headers(headers: Val) -> bool:
+    """A headers dict whose Content-Type is known and not HTML."""
+    if headers.keys is None:
+        return False
+    value = next((v for k, v in headers.keys.items() if str(k).lower() == "content-type"), None)
+    return value is not None and value.known and "html" not in str(value.value)
 
 
 def check_store(it: FunctionInterp, target: ast.Subscript, base: Val, index: Val, val: Val) -> bool:

@@ -16,6 +16,7 @@ __all__ = [
     "SQL_METHODS",
     "STD_PARSE",
     "SUBPROCESS",
+    "TEMPLATE_FUNCS",
     "XPATH_METHODS",
     "XSS_FUNCS",
 ]
@@ -121,6 +122,17 @@ XSS_FUNCS = frozenset(
         "mark_safe",
     }
 )
+# Calls that compile their first argument as a template (Jinja2, Mako, Django).
+TEMPLATE_FUNCS = frozenset(
+    {
+        "flask.render_template_string",
+        "render_template_string",
+        "jinja2.Template",
+        "jinja2.Environment.from_string",
+        "mako.template.Template",
+        "django.template.Template",
+    }
+)
 REDIRECTS = frozenset(
     {"redirect", "HttpResponseRedirect", "HttpResponsePermanentRedirect", "RedirectResponse"}
 )
@@ -167,5 +179,6 @@ DESER = frozenset(
         "yaml.load_all",
         "pickle.Unpickler",
         "jsonpickle.loads",
+        "joblib.load",
     }
 )

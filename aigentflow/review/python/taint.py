@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import re
 from dataclasses import replace
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from aigentflow.review.python import exprs
@@ -17,7 +18,7 @@ from aigentflow.review.python.context import Flow, ModuleContext, ParamSink, Sum
 from aigentflow.review.python.guards import refine
 from aigentflow.review.python.model import TERMINATING_CALLS, WEB_FRAMEWORKS
 from aigentflow.review.python.parsing import module_statements
-from aigentflow.review.python.values import Label, Origin, Val, join_all
+from aigentflow.review.python.values import ALL_KINDS, Label, Origin, Val, join_all
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -29,12 +30,24 @@ FuncNode = ast.FunctionDef | ast.AsyncFunctionDef
 ROUTE_ATTRS = frozenset({"route", "get", "post", "put", "delete", "patch", "api_route", "websocket", "head"})
 REQUEST_PARAMS = frozenset({"request", "req"})
 _HTTP_METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "dispatch"})
+_VIEW_FUNC = re.compile(r"add_url_rule\([^)]*?view_func\s*=\s*(\w+)\s*[,)]")
+_VIEW_POSITIONAL = re.compile(r"add_url_rule\(\s*[^,()]+,\s*[^,()]+,\s*(\w+)\s*[,)]")
+_VALIDATING = frozenset(
+    {
+        "int", "float", "uuid.UUID", "ipaddress.ip_address", "ipaddress.ip_network", "ipaddress.IPv4Address",
+        "ipaddress.IPv6Address", "datetime.date.fromisoformat", "datetime.datetime.fromisoformat",
+        "decimal.Decimal",
+    }
+)  # fmt: skip
+_NUMERIC_CONVERTERS = frozenset({"int", "float", "uuid"})  # values that cannot carry an attack
+_URL_PARSERS = frozenset({"urlparse", "urlsplit", "urllib.parse.urlparse", "urllib.parse.urlsplit"})
 _STEP_BUDGET = 20_000  # statements interpreted per function before the rest is skipped
 # Text that must appear in a function for it to hold a source or a configuration-rule call.
 # Functions without any are skipped (most library code): their flows start nowhere.
 _LOCAL_HINTS = [
     r"input\(", "argv", "environ", "getenv", r"\.recv", "stdin", "hashlib", r"\brandom\b", "Random",
     "debug", "verify", "_unverified", r"\byaml\b", "shell", "Crypto", r"hashes\.", "MD5", "SHA1",
+    r"ssl\s*=", "CERT_NONE", "DEBUG", "SESSION_COOKIE",
 ]  # fmt: skip
 # In modules of a web framework, request data and routes are sources too.
 _WEB_ONLY_HINTS = [
@@ -43,6 +56,8 @@ _WEB_ONLY_HINTS = [
     "session",
     "set_cookie",
     r"@\s*[\w.]+\.(?:" + "|".join(sorted(ROUTE_ATTRS)) + r")\b",
+    "_url_rule",  # views registered by add_url_rule, without a decorator (see `registered_views`)
+    "MethodView",  # a class-based view: its handler methods are analysed (see `analyze_module`)
 ]
 
 
@@ -80,19 +95,31 @@ def _same_env(a: Env, b: Env) -> bool:
     return a.keys() == b.keys() and all(_same_val(v, b[k]) for k, v in a.items())
 
 
-def route_info(fn: FuncNode, web: bool = True, django: bool = False) -> tuple[bool, set[str]]:
-    """Whether `fn` handles web requests, and which of its parameters carry request data."""
+def route_info(
+    fn: FuncNode, web: bool = True, django: bool = False, views: bool = False
+) -> tuple[bool, set[str]]:
+    """Whether `fn` handles web requests, and which of its parameters carry request data.
+
+    `views`: the module imports class-based views (Flask `MethodView`), whose `get`/`post`/...
+    methods handle requests with the URL's variables as parameters.
+    """
     params = [a.arg for a in fn.args.args + fn.args.kwonlyargs]
     for dec in fn.decorator_list:
         target = dec.func if isinstance(dec, ast.Call) else dec
         name = target.attr if isinstance(target, ast.Attribute) else getattr(target, "id", "")
+        if name in {"errorhandler", "app_errorhandler"}:
+            return True, set()  # an error page: what it returns is HTML too
         if name not in ROUTE_ATTRS:
             continue
         path = ""
         if isinstance(dec, ast.Call) and dec.args and isinstance(dec.args[0], ast.Constant):
             path = str(dec.args[0].value)
         if "<" in path:  # Flask/Werkzeug converters name the path parameters
-            names = {part.split(">")[0].split(":")[-1] for part in path.split("<")[1:]}
+            names = {
+                variable.split(":")[-1]
+                for variable in (part.split(">")[0] for part in path.split("<")[1:])
+                if variable.split(":")[0] not in _NUMERIC_CONVERTERS or ":" not in variable
+            }
             return True, {p for p in params if p in names}
         if name != "route":  # FastAPI-style: parameters are query/path/body values
             return True, {p for p in params if p not in {"self", "db", "session", "background_tasks"}}
@@ -101,6 +128,8 @@ def route_info(fn: FuncNode, web: bool = True, django: bool = False) -> tuple[bo
         return True, set(params[1:])
     if django and params[:1] == ["self"] and params[1:2] == ["request"] and fn.name in _HTTP_METHODS:
         return True, set(params[2:])  # a method of a class-based view
+    if views and params[:1] == ["self"] and fn.name in _HTTP_METHODS:
+        return True, set(params[1:])  # a method of a Flask MethodView: URL variables follow
     if web and params and params[0] in REQUEST_PARAMS:  # a Starlette-style endpoint
         return True, set()
     return False, set()
@@ -123,7 +152,12 @@ class FunctionInterp(exprs.ExprEvaluator):
 
     def _bind_params(self, fn: FuncNode) -> None:
         web = self.ctx.imports_any(*WEB_FRAMEWORKS)
-        self.is_route, sources = route_info(fn, web, self.ctx.imports_any("django", "rest_framework"))
+        views = (
+            web and _view_handler(fn) and self.ctx.imports_any("flask.views") and _in_view_class(self.ctx, fn)
+        )
+        self.is_route, sources = route_info(fn, web, self.ctx.imports_any("django", "rest_framework"), views)
+        if web and not self.is_route and fn.name in registered_views(self.ctx.text):
+            self.is_route, sources = True, {a.arg for a in fn.args.args + fn.args.kwonlyargs}
         args = fn.args.posonlyargs + fn.args.args + fn.args.kwonlyargs
         self.params = [a.arg for a in args]
         for index, arg in enumerate(args):
@@ -132,7 +166,7 @@ class FunctionInterp(exprs.ExprEvaluator):
                 self.env[arg.arg] = self.source_val(f"{arg.arg}", arg)
             elif arg.arg in sources:
                 self.env[arg.arg] = self.source_val(f"route parameter '{arg.arg}'", arg)
-            elif arg.arg in {"self", "cls"}:
+            elif arg.arg == "cls" or (arg.arg == "self" and (index > 0 or self.is_route)):
                 self.env[arg.arg] = Val()
             else:
                 origin = Origin(f"parameter '{arg.arg}'", arg.lineno, arg.col_offset + 1, param=index)
@@ -220,13 +254,35 @@ class FunctionInterp(exprs.ExprEvaluator):
             name = self.qualname(st.value.func) or ""
             if name in TERMINATING_CALLS or name.rsplit(".", 1)[-1] == "abort":
                 return False
+            self._validated(name, st.value)
         return True
+
+    def _validated(self, name: str, call: ast.Call) -> None:
+        """A conversion whose result is dropped (`ipaddress.ip_address(host)`, `int(n)`) only
+        checks its argument: past it (it raises otherwise) the variable is well-formed."""
+        if len(call.args) != 1 or not isinstance(arg := call.args[0], ast.Name) or arg.id not in self.env:
+            return
+        if name in _VALIDATING or name.rsplit(".", 1)[-1].lower().startswith(("validate", "check_")):
+            self.env[arg.id] = self.env[arg.id].sanitized(ALL_KINDS)
 
     def s_Assign(self, st: ast.Assign) -> bool:
         val = self.ev(st.value)
         for target in st.targets:
             self.assign(target, val, st)
+            if isinstance(target, ast.Name):
+                self._note_url_parts(target.id, st.value)
         return True
+
+    def _note_url_parts(self, name: str, value: ast.expr) -> None:
+        """Remember `parts = urlparse(url)`, so that a check of `parts.netloc` validates `url`."""
+        self.url_parts.pop(name, None)
+        if (
+            isinstance(value, ast.Call)
+            and value.args
+            and isinstance(value.args[0], ast.Name)
+            and (self.qualname(value.func) or "") in _URL_PARSERS
+        ):
+            self.url_parts[name] = value.args[0].id
 
     def s_AnnAssign(self, st: ast.AnnAssign) -> bool:
         if st.value is not None:
@@ -245,6 +301,10 @@ class FunctionInterp(exprs.ExprEvaluator):
         if self.is_route and st.value is not None:
             self.sinks.check_return(self, st.value, val)
         return False
+
+    def s_Assert(self, st: ast.Assert) -> bool:
+        self.env = refine(self, self.env, st.test, True)  # past `assert name.isalnum()`
+        return True
 
     def s_Raise(self, st: ast.Raise) -> bool:
         if st.exc is not None:
@@ -371,6 +431,34 @@ class FunctionInterp(exprs.ExprEvaluator):
     s_AsyncFunctionDef = s_FunctionDef
 
 
+def _view_handler(fn: FuncNode) -> bool:
+    """A method that may handle requests in a class-based view (URL variables are its sources)."""
+    return fn.name in _HTTP_METHODS and bool(fn.args.args) and fn.args.args[0].arg == "self"
+
+
+@lru_cache(maxsize=8)
+def registered_views(text: str) -> frozenset[str]:
+    """Functions registered as views without a decorator: `app.add_url_rule(rule, view_func=f)`
+    or `app.add_url_rule(rule, endpoint, f)`."""
+    if "add_url_rule" not in text:
+        return frozenset()
+    return frozenset(_VIEW_FUNC.findall(text)) | frozenset(_VIEW_POSITIONAL.findall(text))
+
+
+def _in_view_class(ctx: ModuleContext, fn: FuncNode) -> bool:
+    """Whether the top-level class around `fn` names a view base (`class Items(MethodView):`);
+    read from the text, as a function node does not know its class."""
+    starts = ctx.pos.starts
+    begin = starts[fn.lineno - 1] if fn.lineno <= len(starts) else len(ctx.text)
+    header = ctx.text.rfind("\nclass ", 0, begin)
+    if header < 0:
+        header = 0 if ctx.text.startswith("class ") else -1
+    if header < 0:
+        return False
+    line_end = ctx.text.find("\n", header + 1)
+    return "View" in ctx.text[header : line_end if line_end >= 0 else begin]
+
+
 def summarize(ctx: ModuleContext, name: str) -> Summary | None:
     """The summary of a module function, analysing it on first use (None while recursing)."""
     if name in ctx.summaries:
@@ -394,8 +482,17 @@ def may_hold_findings(text: str) -> bool:
 
 
 def hint_pattern(ctx: ModuleContext) -> re.Pattern[str]:
-    """Text that a function must contain to hold a source or a configuration-rule call."""
-    return _WEB_HINTS if ctx.imports_any(*WEB_FRAMEWORKS) else _HINTS
+    """Text that a function must contain to hold a source or a configuration-rule call (or the
+    definition of a view registered by `add_url_rule`, whose parameters are URL variables)."""
+    if not ctx.imports_any(*WEB_FRAMEWORKS):
+        return _HINTS
+    views = registered_views(ctx.text)
+    return _views_hints(views) if views else _WEB_HINTS
+
+
+@lru_cache(maxsize=8)
+def _views_hints(views: frozenset[str]) -> re.Pattern[str]:
+    return _hint_regex([*_LOCAL_HINTS, *_WEB_ONLY_HINTS, *(rf"def {re.escape(v)}\b" for v in sorted(views))])
 
 
 def analyze_module(
@@ -423,12 +520,15 @@ def analyze_module(
         ctx.globals = {k: v for k, v in top.env.items() if not v.tainted}
     hints = hint_pattern(ctx)
     starts, size = ctx.pos.starts, len(ctx.text)
+    views = ctx.imports_any("flask.views")
     for node in functions:
         first = min([node.lineno, *(d.lineno for d in node.decorator_list)])
         last = node.end_lineno or node.lineno
         begin = starts[first - 1] if first <= len(starts) else size
         end = starts[last] if last < len(starts) else size
-        if hints.search(ctx.text, begin, end) is None:
+        if not ctx.mentions(hints, begin, end) and not (
+            views and _view_handler(node) and _in_view_class(ctx, node)
+        ):
             continue  # no source and no configuration call: analysed only if a caller needs it
         if ctx.functions.get(node.name) is node:
             summarize(ctx, node.name)

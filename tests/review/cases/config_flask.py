@@ -5,6 +5,7 @@ TLS verification, unsafe YAML, shell=True: vulnerable lines and their safe twins
 import hashlib
 import random
 import secrets
+import shlex
 import subprocess
 
 import requests
@@ -91,8 +92,10 @@ def load_settings(path):
 
 
 def list_dir(name):
-    subprocess.run("ls -l /srv", shell=True)  # expect: python.subprocess-shell
+    subprocess.run("ls -l /srv", shell=True)  # ok: python.subprocess-shell
     subprocess.run(["ls", "-l", "/srv"])  # ok: python.subprocess-shell
+    subprocess.run("ls -l /srv/" + name, shell=True)  # expect: python.subprocess-shell
+    subprocess.run("ls -l /srv/" + shlex.quote(name), shell=True)  # ok: python.subprocess-shell
 
 
 if __name__ == "__main__":

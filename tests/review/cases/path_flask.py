@@ -70,7 +70,7 @@ def path_03_safe():
 @app.route("/path/04", methods=["POST"])
 def path_04():
     upload = request.files["doc"]
-    upload.save(os.path.join(BASE_DIR, upload.filename))
+    upload.save(os.path.join(BASE_DIR, upload.filename))  # expect: python.path-traversal
     os.remove(os.path.join(BASE_DIR, upload.filename))  # expect: python.path-traversal
     return "done"
 

@@ -42,7 +42,7 @@ def xss_02_safe():
 @app.route("/xss/03")
 def xss_03():
     param = request.args.get("name", "")
-    return render_template_string("<h1>Hello " + param + "</h1>")  # expect: python.xss
+    return render_template_string("<h1>Hello " + param + "</h1>")  # expect: python.xss, python.code-injection
 
 
 @app.route("/xss/03-safe")
