@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import ast
-import bisect
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from aigentflow.review.blockscan import BlockMatches
 from aigentflow.review.findings import Severity
 from aigentflow.review.python.parsing import Positions, iter_statements, module_statements
 from aigentflow.review.python.values import Label, Val
@@ -172,17 +172,15 @@ class ModuleContext:
     lines: list[str] | None = None  # the text split as the parser splits it, when already known
     pos: Positions = field(init=False)
     _imports_memo: dict[tuple[str, ...], bool] = field(default_factory=dict, repr=False)
-    _match_starts: dict[re.Pattern[str], list[int]] = field(default_factory=dict, repr=False)
+    _matches: dict[re.Pattern[str], BlockMatches] = field(default_factory=dict, repr=False)
 
     def mentions(self, pattern: re.Pattern[str], begin: int = 0, end: int | None = None) -> bool:
-        """Whether `pattern` matches in text[begin:end], for ranges that start and end at line
-        starts (of single-line patterns). The text is scanned once per pattern; asking segment
-        after segment and function after function then costs a binary search each."""
-        starts = self._match_starts.get(pattern)
-        if starts is None:
-            starts = self._match_starts[pattern] = [m.start() for m in pattern.finditer(self.text)]
-        k = bisect.bisect_left(starts, begin)
-        return k < len(starts) and starts[k] < (len(self.text) if end is None else end)
+        """Whether `pattern` (single-line) matches in text[begin:end], for ranges that start and
+        end at line starts: segment after segment, function after function (`BlockMatches`)."""
+        found = self._matches.get(pattern)
+        if found is None:
+            found = self._matches[pattern] = BlockMatches(self.text, pattern, self.pos.starts)
+        return found.any(begin, len(self.text) if end is None else end)
 
     def __post_init__(self) -> None:
         self.pos = Positions(self.text, self.lines)

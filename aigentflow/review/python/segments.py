@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Literal
 
+from aigentflow.review.blockscan import BlockMatches
 from aigentflow.review.lineheads import heads_of_lines, line_ends, line_start
 from aigentflow.review.python.parsing import parse_python, parse_repairing, split_lines
 
@@ -197,7 +198,7 @@ class SegmentedModule:
     string_spans: tuple[list[int], list[int]] = field(default_factory=lambda: ([], []), repr=False)
     _stmts: dict[int, list[ast.stmt]] = field(default_factory=dict, repr=False)
     _previous: dict[tuple[int, str], list[ast.stmt]] = field(default_factory=dict, repr=False)
-    _code_matches: dict[re.Pattern[str], list[int]] = field(default_factory=dict, repr=False)
+    _code_matches: dict[re.Pattern[str], BlockMatches] = field(default_factory=dict, repr=False)
     _whole_tried: bool = False
     usable: bool = True  # False once the split proved wrong for this text: callers use the whole tree
 
@@ -217,13 +218,15 @@ class SegmentedModule:
         return inside >= 0 and ends[inside] > offset
 
     def count_in_code(self, pattern: re.Pattern[str], begin: int, end: int) -> int:
-        """Matches of `pattern` starting in text[begin:end] outside multi-line strings (docstrings).
-        The text is scanned once per pattern; each count is then two binary searches."""
+        """Matches of `pattern` starting in text[begin:end] outside multi-line strings (docstrings)."""
         found = self._code_matches.get(pattern)
         if found is None:
-            found = [m.start() for m in pattern.finditer(self.text) if not self.in_string(m.start())]
-            self._code_matches[pattern] = found
-        return bisect.bisect_left(found, end) - bisect.bisect_left(found, begin)
+            keep = self.not_in_string
+            found = self._code_matches[pattern] = BlockMatches(self.text, pattern, self.line_starts, keep)
+        return found.count(begin, end)
+
+    def not_in_string(self, offset: int) -> bool:
+        return not self.in_string(offset)
 
     def function_extents(self, index: int) -> list[tuple[int, int]]:
         """(def line, bound) for each function in a segment, read from the text: the function

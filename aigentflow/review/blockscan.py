@@ -1,0 +1,72 @@
+"""Where a single-line pattern matches in a text, found block by block as ranges are asked for.
+
+The analyses ask "does this function mention a source?" or "how many decision keywords does
+this function hold?" for a few ranges of a file. Scanning the whole text once per pattern
+makes each answer a binary search, but while a coder types, each keystroke is a new text and
+only the edited function is asked about: a whole scan per keystroke would cost more than the
+analysis. Blocks of lines are scanned on first use instead, so a file opened whole costs one
+scan, and a keystroke costs the blocks of the edited function.
+
+Block bounds are line starts, so a match of a pattern that never spans a line end lies in
+exactly one block (and `\\b` at a bound sees a line end, as in the whole text).
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Callable
+
+__all__ = ["BlockMatches"]
+
+_LINES_PER_BLOCK = 64
+
+
+class BlockMatches:
+    """Start offsets of `pattern`'s matches in `text` (lines starting at `line_starts`), found
+    per block of lines on demand; `keep` filters them (e.g. not inside a docstring)."""
+
+    def __init__(
+        self,
+        text: str,
+        pattern: re.Pattern[str],
+        line_starts: list[int],
+        keep: Callable[[int], bool] | None = None,
+    ) -> None:
+        self._text = text
+        self._pattern = pattern
+        self._keep = keep
+        self._bounds = [*line_starts[::_LINES_PER_BLOCK], len(text)]
+        self._blocks: dict[int, list[int]] = {}
+
+    def _block(self, index: int) -> list[int]:
+        found = self._blocks.get(index)
+        if found is None:
+            begin, end = self._bounds[index], self._bounds[index + 1]
+            found = [m.start() for m in self._pattern.finditer(self._text, begin, end)]
+            if self._keep is not None:
+                found = [offset for offset in found if self._keep(offset)]
+            self._blocks[index] = found
+        return found
+
+    def _blocks_of(self, begin: int, end: int) -> range:
+        first = max(0, bisect.bisect_right(self._bounds, begin) - 1)
+        last = min(len(self._bounds) - 2, bisect.bisect_left(self._bounds, end) - 1)
+        return range(first, last + 1)
+
+    def count(self, begin: int, end: int) -> int:
+        """Matches starting in text[begin:end]."""
+        total = 0
+        for index in self._blocks_of(begin, end):
+            found = self._block(index)
+            total += bisect.bisect_left(found, end) - bisect.bisect_left(found, begin)
+        return total
+
+    def any(self, begin: int, end: int) -> bool:
+        """Whether a match starts in text[begin:end]."""
+        for index in self._blocks_of(begin, end):
+            found = self._block(index)
+            k = bisect.bisect_left(found, begin)
+            if k < len(found) and found[k] < end:
+                return True
+        return False
