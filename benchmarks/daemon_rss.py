@@ -109,9 +109,11 @@ async def measure(root: Path, env: dict[str, str], pid: int, extra: int) -> None
         print(f"mode {content['mode']}, pending embeddings {content['pending_embeddings']}")
         print(f"after {len(samples) + 1} searches: {proc_status(pid)}")
         for query in varied_queries(extra):  # distinct queries fill LanceDB's caches to their bounds
-            await client.call_tool("search_code", {"query": query, "limit": 10})
+            result = await client.call_tool("search_code", {"query": query, "limit": 10})
     if extra:
-        print(f"after {extra} more distinct searches: {proc_status(pid)}")
+        assert result.structured_content is not None
+        pending = result.structured_content["pending_embeddings"]
+        print(f"after {extra} more distinct searches: {proc_status(pid)}; pending embeddings {pending}")
 
 
 def varied_queries(n: int) -> list[str]:

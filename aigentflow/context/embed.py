@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
+from collections import OrderedDict
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -25,13 +27,21 @@ from aigentflow.context.store import limit_malloc_arenas, trim_heap
 from aigentflow.context.text import TOKENIZER_PATH
 from aigentflow.errors import ConfigError
 
-__all__ = ["RUN_ROWS", "Embedder", "OnnxEmbedder", "packaged_model_dir", "resolve_embedder"]
+__all__ = [
+    "RUN_ROWS",
+    "Embedder",
+    "OnnxEmbedder",
+    "QueryCache",
+    "packaged_model_dir",
+    "resolve_embedder",
+]
 
 logger = logging.getLogger(__name__)
-# Texts per model run. Measured (MiniLM int8, 128 tokens, README): the process's peak over
-# the loaded model was ~35-40 MB for a run of 4, 40-60 for 8, ~210 for 12 and 270-350 for 16,
-# at the same time per text. Larger embedding batches are run 4 texts at a time.
-RUN_ROWS = 4
+# Texts per model run. Measured (MiniLM int8, 128 tokens, 16-text batches of real chunks,
+# malloc's mmap threshold fixed as `limit_malloc_arenas` does; README): a batch's peak over
+# the resident size before it was ~29 MB for runs of 4 texts, ~17 for 2, and runs of 1-2
+# were as fast or faster (no padding to the longest text of a run; 2 loaded cores).
+RUN_ROWS = 1
 
 
 class Embedder(Protocol):
@@ -43,6 +53,47 @@ class Embedder(Protocol):
     def embed(self, texts: list[str]) -> np.ndarray:
         """float32 array of shape (len(texts), dim), rows L2-normalised."""
         ...
+
+
+class QueryCache:
+    """An `Embedder` that remembers the vectors of the last `size` single texts it embedded.
+
+    Wraps the index's embedder for queries: an agent repeats and refines queries, and the
+    query's embedding is ~4 ms of a ~15 ms vector search at 100K chunks (README). Batches of
+    several texts (chunks being indexed) pass straight through. ~1.5 KB a query (384 floats).
+    Returned arrays are shared between callers: read them, do not write to them.
+    """
+
+    def __init__(self, embedder: Embedder, size: int = 256) -> None:
+        self.embedder = embedder
+        self.size = size
+        self.name = embedder.name
+        self.dim = embedder.dim
+        self.hits = 0
+        self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        if len(texts) != 1:
+            return self.embedder.embed(texts)
+        with self._lock:
+            cached = self._vectors.get(texts[0])
+            if cached is not None:
+                self._vectors.move_to_end(texts[0])
+                self.hits += 1
+                return cached
+        vectors = self.embedder.embed(texts)
+        vectors.setflags(write=False)
+        with self._lock:
+            self._vectors[texts[0]] = vectors
+            while len(self._vectors) > self.size:
+                self._vectors.popitem(last=False)
+        return vectors
+
+    def clear(self) -> None:
+        """Forget every cached vector (benchmarks time cold queries with it)."""
+        with self._lock:
+            self._vectors.clear()
 
 
 class OnnxEmbedder:

@@ -22,7 +22,7 @@ from typing import Any
 import pyarrow as pa
 
 from aigentflow.context.chunking import Chunk, chunk_file, embed_text, language_of
-from aigentflow.context.embed import Embedder
+from aigentflow.context.embed import Embedder, QueryCache
 from aigentflow.context.search import SearchHit, SearchMode, hybrid_search
 from aigentflow.context.settings import ContextSettings
 from aigentflow.context.status import IndexStatus, RefreshProgress
@@ -66,6 +66,7 @@ class ChunkIndex:
         self.workspace = workspace
         self.settings = settings
         self.embedder = embedder
+        self.queries = QueryCache(embedder) if embedder is not None else None  # query vectors
         uri = settings.index_uri
         if "://" not in uri and not Path(uri).is_absolute():
             uri = str(workspace.root / uri)
@@ -281,7 +282,7 @@ class ChunkIndex:
         path_glob: str | None = None,
     ) -> list[SearchHit]:
         """Ranked chunks for a natural-language or identifier query (see `context.search`)."""
-        embedder = self.embedder if self._embedded else None
+        embedder = self.queries if self._embedded else None
         return hybrid_search(
             self.store, embedder, query, limit, mode=mode, language=language, path_glob=path_glob
         )

@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from aigentflow.context.memory import MemoryStore
+from aigentflow.context.recency import EditRecency
 from aigentflow.context.settings import ContextSettings
 from aigentflow.context.status import IndexStatus, RefreshProgress
 from aigentflow.context.text import TokenCounter
@@ -44,6 +45,7 @@ class ContextService:
         self._wake: asyncio.Event | None = None
         self.refreshed = threading.Event()  # set after the first full refresh
         self._counter: TokenCounter | None = None
+        self.recency = EditRecency()  # last edit per file: search's recency term (context/recency.py)
 
     @property
     def counter(self) -> TokenCounter:
@@ -152,6 +154,7 @@ class ContextService:
             )
         else:
             await asyncio.to_thread(lambda: self.index)
+        await asyncio.to_thread(self.recency.seed_from, self.workspace)
         index = self.index
         while True:
             embedded = 0
@@ -165,6 +168,7 @@ class ContextService:
 
     async def on_file_changed(self, event: FileChanged) -> None:
         """Re-index one changed file (bus subscriber); ignored until the index is open."""
+        await self.recency.on_file_changed(event)
         if self._index is None:
             return  # the first refresh will see the file
         await asyncio.to_thread(self._index.update_paths, [event.path])

@@ -54,6 +54,10 @@ LOOKUP_COLUMNS = ("content_hash", "path")  # chunk columns with a BTREE index
 # (README): IVF_SQ at 40 probes has recall@10 0.99 against exact search without re-ranking;
 # IVF_PQ indexes of earlier versions keep their 20 probes with exact re-ranking of 5xk.
 ANN_QUERY = {"IvfSq": (40, 0), "IvfPq": (20, 5)}
+# k-means training vectors per IVF partition (LanceDB's default is 256). Measured at 100K
+# vectors (README): 64 built in 4.9 s with a peak of +166 MB and recall@10 0.973; 256 took
+# 22.8 s, +246 MB, 0.980 (one build each; 32: 0.960).
+ANN_SAMPLE_RATE = 64
 # LanceDB's caches of opened indexes and file metadata are unbounded by default (GBs) and
 # grow with every distinct query. At 100K chunks the indexes searched are ~52 MB on disk
 # (IVF_SQ 39, FTS 8.5, BTREEs 3); these bounds keep them cached while capping the daemon's
@@ -66,24 +70,37 @@ T = TypeVar("T")
 _RETRIES = 6
 _session: Any = None
 _arenas_limited = False
+MMAP_THRESHOLD = 256 << 10  # bytes; see limit_malloc_arenas
 _malloc_trim: Any = None  # libc's malloc_trim, False where there is none
 
 
 def limit_malloc_arenas(arenas: int = 2) -> None:
-    """Cap glibc's malloc arenas for this process (default 8 per core), unless the user set
-    MALLOC_ARENA_MAX. LanceDB's and onnxruntime's worker threads each get an arena by default
-    and keep freed query buffers in it: measured at 100K chunks, 40 searches left the process
-    ~32 MB larger with the default than with 2. Applies to threads started afterwards, so it
-    runs before the model session and the LanceDB runtime start; elsewhere it does nothing."""
+    """Tune glibc malloc for this process: cap its arenas (default 8 per core) unless the
+    user set MALLOC_ARENA_MAX, and fix its mmap threshold at `MMAP_THRESHOLD` unless the user
+    set MALLOC_MMAP_THRESHOLD_; elsewhere it does nothing.
+
+    Arenas: LanceDB's and onnxruntime's worker threads each get one by default and keep freed
+    query buffers in it: measured at 100K chunks, 40 searches left the process ~32 MB larger
+    with the default than with 2. Applies to threads started afterwards, so it runs before the
+    model session and the LanceDB runtime start.
+
+    mmap threshold: glibc raises it (up to 32 MB) each time a large mmapped block is freed, so
+    after the first model run onnxruntime's activations (0.1-10 MB each, a new size for every
+    padded batch shape) come from the heap and fragment it. Fixed, every block above it is
+    mmapped and unmapped on free. Measured (MiniLM int8, 16-text batches of real chunks):
+    a batch's peak over the resident size before it 86-90 -> 29 MB, no slower (README)."""
     global _arenas_limited
-    if _arenas_limited or "MALLOC_ARENA_MAX" in os.environ or not sys.platform.startswith("linux"):
+    if _arenas_limited or not sys.platform.startswith("linux"):
         return
     _arenas_limited = True
     try:
         mallopt = ctypes.CDLL(None).mallopt
     except (OSError, AttributeError):  # not glibc: nothing to tune
         return
-    mallopt(-8, arenas)  # -8 is M_ARENA_MAX
+    if "MALLOC_ARENA_MAX" not in os.environ:
+        mallopt(-8, arenas)  # -8 is M_ARENA_MAX
+    if "MALLOC_MMAP_THRESHOLD_" not in os.environ:
+        mallopt(-3, MMAP_THRESHOLD)  # -3 is M_MMAP_THRESHOLD; setting it stops the raising
 
 
 def trim_heap() -> None:
@@ -193,12 +210,13 @@ class IndexStore:
         self.write_lock = threading.RLock()
         self._write_depth = 0
         self.chunks: Any = None
-        self.generation = 0  # odd while a write runs; see HashRowMap
+        self.generation = 0  # odd while a write to `chunks` runs; see HashRowMap
         self.hash_rows = HashRowMap(None, lambda: self.generation)  # replaced once `chunks` is open
         self.files: Any = None
         self.vectors: Any = None
         self.vector_indexed = False  # an ANN index exists: queries then probe it
         self.vector_index_type = ""  # IvfSq (built here), or IvfPq (built by earlier versions)
+        self._vectors_seen = -1  # the vectors table's version after this store's last write
         self.warnings: list[str] = []
         limit_malloc_arenas()
         try:
@@ -231,6 +249,7 @@ class IndexStore:
         if self.dim is not None:
             schema = pa.schema([("content_hash", pa.string()), ("vector", pa.list_(pa.float32(), self.dim))])
             self.vectors = self._table("vectors", schema, existing)
+            self._vectors_seen = self.vectors.version  # add_vectors: appends while it is current
         # reading every table once is what detects a damaged dataset early
         for table in (self.chunks, self.files, self.vectors):
             if table is not None:
@@ -280,10 +299,16 @@ class IndexStore:
     # -- writing --------------------------------------------------------------------------
 
     @contextmanager
-    def writing(self) -> Iterator[None]:
+    def writing(self, *tables: Any) -> Iterator[None]:
         """Exclusive write access: across threads (a lock) and, for a local index, across
-        processes (flock on a file beside the tables), starting from the latest version so a
-        delete sees rows another writer just added. Remote URIs rely on commit retries only."""
+        processes (flock on a file beside the tables), starting from the latest version of
+        `tables` (default: chunks, files, vectors) so a delete sees rows another writer just
+        added. Remote URIs rely on commit retries only.
+
+        Only a write that includes `chunks` bumps `generation` (row ids may move): adding
+        vectors, every embedding batch, leaves `HashRowMap` valid, so searches keep taking
+        vector hits by row id while the daemon embeds (re-reading the map after each batch
+        cost ~40-140 ms of CPU and ~10 MB transient at 100K chunks)."""
         with self.write_lock:
             if self._write_depth:  # re-entered by the same thread: it holds everything already
                 yield
@@ -294,15 +319,19 @@ class IndexStore:
                 local.mkdir(parents=True, exist_ok=True)
                 handle = open(local / ".writer.lock", "a+b")  # noqa: SIM115 - held across the yield
                 fcntl.flock(handle, fcntl.LOCK_EX)
+            refreshed = tables or (self.chunks, self.files, self.vectors)
+            moves_rows = any(table is self.chunks for table in refreshed)
             self._write_depth += 1
-            self.generation += 1  # odd: row ids may move from here on
+            if moves_rows:
+                self.generation += 1  # odd: row ids may move from here on
             try:
-                for table in (self.chunks, self.files, self.vectors):
+                for table in refreshed:
                     if table is not None:
                         table.checkout_latest()
                 yield
             finally:
-                self.generation += 1
+                if moves_rows:
+                    self.generation += 1
                 self._write_depth -= 1
                 if handle is not None:
                     fcntl.flock(handle, fcntl.LOCK_UN)
@@ -312,7 +341,7 @@ class IndexStore:
         def run() -> None:
             table.merge_insert(key).when_matched_update_all().when_not_matched_insert_all().execute(rows)
 
-        with self.writing():
+        with self.writing(table):
             with_retries(run, f"merge {what}")
 
     def replace_files(self, paths: Sequence[str], chunk_rows: pa.Table, file_rows: pa.Table) -> None:
@@ -341,6 +370,13 @@ class IndexStore:
             with_retries(delete, "delete")
 
     def add_vectors(self, hashes: Sequence[str], vectors: np.ndarray) -> None:
+        """Store `vectors` (rows aligned with `hashes`, which the caller knows are not stored).
+
+        Appended when the table is at the version this store last saw (no other writer since,
+        checked under the writer lock; local indexes only), else merged on `content_hash` so
+        a vector another process added meanwhile is not duplicated. Measured at 100K vectors:
+        each merge reads the key column and left the process ~0.8 MB larger, +24 MB over 30
+        embedding batches, where appends left +5 MB (README, "Measured")."""
         if self.vectors is None or not hashes:
             return
         flat = pa.array(vectors.astype(np.float32).ravel(), type=pa.float32())
@@ -348,7 +384,12 @@ class IndexStore:
         rows = pa.Table.from_arrays(
             [pa.array(list(hashes), pa.string()), column], names=["content_hash", "vector"]
         )
-        self.merge("vectors", self.vectors, "content_hash", rows)
+        with self.writing(self.vectors):
+            if _local_path(self.uri) is not None and self.vectors.version == self._vectors_seen:
+                with_retries(lambda: self.vectors.add(rows), "add vectors")
+            else:
+                self.merge("vectors", self.vectors, "content_hash", rows)
+            self._vectors_seen = self.vectors.version
 
     def rebuild_fts(self) -> None:
         """(Re)build the full-text index over `search_text`; rows added later are still searched.
@@ -399,7 +440,9 @@ class IndexStore:
         IVF_SQ (int8 per dimension, √n partitions) rather than IVF_PQ, measured at 100K
         (benchmarks/index.py, README): recall@10 0.99 vs exact at 40 probes with no re-ranking,
         where IVF_PQ (48 sub-vectors) needs refine_factor 5 — reading 5xk full vectors per
-        query — to get there; and it builds ~7x faster."""
+        query — to get there; and it builds ~7x faster. k-means trains on `ANN_SAMPLE_RATE`
+        vectors per partition. The build is the index's memory peak (+166 MB at 100K vectors),
+        once, when the daemon's embedding queue first drains past `min_rows`."""
         if self.vectors is None:
             return False
         if self.detect_vector_index():
@@ -409,8 +452,14 @@ class IndexStore:
             return False
         from lancedb.index import IvfSq
 
-        config = IvfSq(distance_type="cosine", num_partitions=max(16, int(rows**0.5)))
-        with self.writing():
+        # √n partitions, given as their target size: LanceDB's optimize() keeps an IVF index's
+        # partitions near the target it was built with (splitting and joining as rows come and
+        # go), and for an index built by `num_partitions` it assumes thousands of rows: measured
+        # at 100K vectors, the first optimize() joined 318 partitions into 4 (queries then scan
+        # every code; 2.2 s CPU). Built by target size they stay ~318 (README, "Measured").
+        target = rows // max(16, int(rows**0.5))
+        config = IvfSq(distance_type="cosine", target_partition_size=target, sample_rate=ANN_SAMPLE_RATE)
+        with self.writing(self.vectors):
             with_retries(lambda: self.vectors.create_index("vector", config=config), "vector index")
         self.vector_indexed = False
         return self.detect_vector_index()
@@ -419,9 +468,9 @@ class IndexStore:
         """Compact small appends and fold new rows into the indexes, for each table where that
         is due (`optimize_due`) or `force`. Rows not yet in an index are still searched,
         exactly (flat), so deferring only costs a little speed, never results."""
-        with self.writing():
-            for table in (self.chunks, self.files, self.vectors):
-                if table is not None and (force or optimize_due(table)):
+        for table in (self.chunks, self.files, self.vectors):
+            if table is not None and (force or optimize_due(table)):
+                with self.writing(table):  # only optimizing `chunks` moves chunk rows (see writing)
                     with_retries(table.optimize, "optimize")
 
     # -- reading --------------------------------------------------------------------------

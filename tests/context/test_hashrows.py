@@ -2,8 +2,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 
+from aigentflow.context.embed import OnnxEmbedder
 from aigentflow.context.hashrows import REBUILD_AFTER, hash_keys
 from aigentflow.context.index import ChunkIndex
 from aigentflow.context.search import _COLUMNS
@@ -78,4 +80,17 @@ def test_the_map_is_read_only_after_repeated_lookups_without_writes(sample_ws: P
     building = store.hash_rows._building
     assert building is not None
     building.join()
+    assert _sorted(store.hash_rows.rows(hashes, _COLUMNS)) == _by_in(store, hashes)
+
+
+def test_adding_vectors_keeps_the_map_valid(sample_ws: Path, minilm: OnnxEmbedder) -> None:
+    index = ChunkIndex(Workspace(sample_ws), ContextSettings(), minilm)
+    index.refresh()
+    index.embed_pending()
+    store = index.store
+    store.hash_rows.rebuild_in_background().join()
+    hashes = store.column(store.chunks, "content_hash")
+    generation = store.generation
+    store.add_vectors(["0" * 32], np.zeros((1, minilm.dim), dtype=np.float32))  # an embedding batch
+    assert store.generation == generation  # vectors moved no chunk row
     assert _sorted(store.hash_rows.rows(hashes, _COLUMNS)) == _by_in(store, hashes)

@@ -198,3 +198,13 @@ def test_sigkill_mid_indexing_leaves_an_index_that_completes_without_duplicates(
     ids = index.store.column(index.store.chunks, "id")
     assert len(ids) == len(set(ids)) == 120 * 20
     assert index.status().files == 120
+
+
+def test_hits_carry_the_ids_of_their_stored_chunks(sample_ws: Path, counting: CountingEmbedder) -> None:
+    index = _index(sample_ws, counting)
+    index.refresh()
+    index.embed_pending()
+    stored = set(index.store.column(index.store.chunks, "id"))
+    for mode in ("keyword", "vector", "hybrid"):
+        hits = index.search("look a user up by email", 5, mode=mode)  # type: ignore[arg-type]
+        assert hits and {hit.chunk_id for hit in hits} <= stored

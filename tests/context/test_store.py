@@ -158,3 +158,39 @@ def test_a_large_table_is_optimized_only_once_appends_pile_up(tmp_path: Path) ->
     store.optimize()
     assert not optimize_due(store.vectors)
     assert store.vectors.count_rows() == 50 + big + OPTIMIZE_FRAGMENTS
+
+
+def test_vectors_another_store_added_meanwhile_are_merged_not_duplicated(tmp_path: Path) -> None:
+    uri = str(tmp_path / "index")
+    first, second = IndexStore(uri, 3, "m"), IndexStore(uri, 3, "m")  # two processes' views
+    unit = np.eye(3, dtype=np.float32)
+    first.add_vectors(["h1", "h2"], unit[:2])
+    second.add_vectors(["h2", "h3"], unit[1:])  # h2 arrived meanwhile: merged, not appended
+    second.add_vectors(["h4"], unit[:1])  # nothing new from others since: appended
+    first.add_vectors(["h5"], unit[2:])
+    fresh = IndexStore(uri, 3, "m")
+    hashes = fresh.column(fresh.vectors, "content_hash")
+    assert sorted(hashes) == ["h1", "h2", "h3", "h4", "h5"]
+
+
+def _partitions(store: IndexStore) -> list[int]:
+    """Partitions of each segment of the ANN index (the first is the trained one)."""
+    stats = store.vectors.to_lance().stats.index_stats("vector_idx")
+    return [int(segment["num_partitions"]) for segment in stats["segments"]]
+
+
+def test_optimizing_keeps_the_trained_ann_partitions_and_indexes_new_rows(tmp_path: Path) -> None:
+    store = IndexStore(str(tmp_path / "index"), 32, "test-model")
+    vectors = _clustered(3_000, 32, seed=4)
+    store.add_vectors([f"h{i}" for i in range(len(vectors))], vectors)
+    assert store.ensure_vector_index(min_rows=1_000)
+    trained = _partitions(store)[0]
+    assert trained >= 40  # about sqrt(n)
+    extra = _clustered(40, 32, seed=5)
+    for start in range(0, 40, 4):  # small appends, as embedding batches make them
+        store.add_vectors([f"x{i}" for i in range(start, start + 4)], extra[start : start + 4])
+    store.optimize(force=True)
+    assert _partitions(store)[0] >= 0.8 * trained  # an index built by partition count: 1 or 2
+    assert store.vectors.index_stats("vector_idx").num_unindexed_rows == 0
+    assert store.vectors.stats()["fragment_stats"]["num_small_fragments"] <= 2  # was 11
+    assert store.nearest(extra[7], 1) == ["x7"]
