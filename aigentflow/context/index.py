@@ -23,6 +23,7 @@ import pyarrow as pa
 
 from aigentflow.context.chunking import Chunk, chunk_file, embed_text, language_of
 from aigentflow.context.embed import Embedder, QueryCache
+from aigentflow.context.ranking import RecencyLookup, SearchWeights
 from aigentflow.context.search import SearchHit, SearchMode, hybrid_search
 from aigentflow.context.settings import ContextSettings
 from aigentflow.context.status import IndexStatus, RefreshProgress
@@ -280,11 +281,21 @@ class ChunkIndex:
         mode: SearchMode = "hybrid",
         language: str | None = None,
         path_glob: str | None = None,
+        weights: SearchWeights | None = None,
+        recency: RecencyLookup | None = None,
     ) -> list[SearchHit]:
         """Ranked chunks for a natural-language or identifier query (see `context.search`)."""
         embedder = self.queries if self._embedded else None
         return hybrid_search(
-            self.store, embedder, query, limit, mode=mode, language=language, path_glob=path_glob
+            self.store,
+            embedder,
+            query,
+            limit,
+            mode=mode,
+            language=language,
+            path_glob=path_glob,
+            weights=weights,
+            recency=recency,
         )
 
     def symbols(self, query: str, limit: int = 100) -> list[SearchHit]:

@@ -92,7 +92,23 @@ class ContextService:
         language: str | None = None,
         path_glob: str | None = None,
     ) -> list[SearchHit]:
-        return self.index.search(query, limit, mode=mode, language=language, path_glob=path_glob)
+        boost = self.settings.recency_boost
+        if not boost:
+            return self.index.search(query, limit, mode=mode, language=language, path_glob=path_glob)
+        from aigentflow.context.ranking import SearchWeights
+
+        weights = SearchWeights(
+            recency_boost=boost, recency_half_life_s=self.settings.recency_half_life_hours * 3600.0
+        )
+        return self.index.search(
+            query,
+            limit,
+            mode=mode,
+            language=language,
+            path_glob=path_glob,
+            weights=weights,
+            recency=self.recency.lookup(),
+        )
 
     def status(self) -> IndexStatus:
         return self.index.status()
@@ -154,7 +170,8 @@ class ContextService:
             )
         else:
             await asyncio.to_thread(lambda: self.index)
-        await asyncio.to_thread(self.recency.seed_from, self.workspace)
+        if self.settings.recency_boost:  # file events date files either way; the seed costs a git log
+            await asyncio.to_thread(self.recency.seed_from, self.workspace)
         index = self.index
         while True:
             embedded = 0

@@ -208,3 +208,22 @@ async def test_the_context_service_tracks_edits_from_the_daemons_file_events(wor
     services.bus.publish(FileChanged(path="app/new.py", change="added"))
     await async_wait_until(lambda: context.recency.last_edit("app/new.py") is not None)
     assert not context.is_open  # tracking edits opens nothing
+
+
+async def test_the_recency_setting_makes_the_services_search_prefer_the_file_just_edited(
+    workspace: Path,
+) -> None:
+    body = 'def parse_retry_policy(text):\n    """Read the retry policy."""\n    return text.split(",")\n'
+    write_files(workspace, {"svc/one.py": body, "svc/two.py": body})
+    ranked: dict[str, list[str]] = {}
+    for boost in ("0", "0.5"):
+        env = {"AIGENTFLOW_CONTEXT__EMBEDDER": "none", "AIGENTFLOW_CONTEXT__RECENCY_BOOST": boost}
+        services = build_services(workspace, env)
+        context = services.index
+        assert context is not None
+        context.refresh()
+        await context.on_file_changed(FileChanged(path="svc/two.py", change="modified"))
+        ranked[boost] = [h.path for h in context.search("parse the retry policy", 2, mode="keyword")]
+        context.close()
+    assert ranked["0"] == ["svc/one.py", "svc/two.py"]  # off by default: a tie keeps path order
+    assert ranked["0.5"] == ["svc/two.py", "svc/one.py"]
