@@ -174,7 +174,8 @@ def test_vectors_another_store_added_meanwhile_are_merged_not_duplicated(tmp_pat
 
 
 def _partitions(store: IndexStore) -> list[int]:
-    """Partitions of each segment of the ANN index (the first is the trained one)."""
+    """Partitions of each segment of the ANN index (the first is the trained one), read through
+    pylance (a dev dependency: lancedb has no public call for them)."""
     stats = store.vectors.to_lance().stats.index_stats("vector_idx")
     return [int(segment["num_partitions"]) for segment in stats["segments"]]
 
