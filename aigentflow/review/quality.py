@@ -116,7 +116,7 @@ class QualityPack:
         # Imported here so that loading the settings does not load the analysis; shares its parse.
         from aigentflow.review.python.incremental import Memos, move_findings
         from aigentflow.review.python.parsing import Positions, iter_statements, module_statements
-        from aigentflow.review.python.segments import LineMap, segmented
+        from aigentflow.review.python.versions import LineMap, segmented
 
         module = segmented(source.path, source.text)
         if self._memos is None:

@@ -193,7 +193,7 @@ class Shapes:
 
 @pytest.mark.parametrize("ending", ["\n", "\r\n", "\r"])
 def test_segments_read_definitions_and_inner_imports_at_the_head_of_lines_only(ending: str) -> None:
-    from aigentflow.review.python.segments import segmented
+    from aigentflow.review.python.versions import segmented
 
     module = segmented(f"shapes{len(ending)}.py", SCANNED.replace("\n", ending))
     shapes = module.segments[1]

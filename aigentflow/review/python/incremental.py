@@ -24,8 +24,9 @@ from aigentflow.review.findings import Finding
 from aigentflow.review.python.calls import module_classes
 from aigentflow.review.python.context import FunctionTable, ModuleContext, SegmentLoadError, collect_imports
 from aigentflow.review.python.parsing import iter_statements
-from aigentflow.review.python.segments import LineMap, SegmentedModule
+from aigentflow.review.python.segments import SegmentedModule
 from aigentflow.review.python.values import Val
+from aigentflow.review.python.versions import LineMap
 
 __all__ = [
     "FileMemo",

@@ -21,8 +21,8 @@ from aigentflow.review.python.incremental import (
     reuse_segments,
 )
 from aigentflow.review.python.parsing import iter_statements, parse_python
-from aigentflow.review.python.segments import segmented
 from aigentflow.review.python.taint import analyze_module, hint_pattern, may_hold_findings
+from aigentflow.review.python.versions import segmented
 from aigentflow.review.rules import RuleMeta, SourceFile
 
 __all__ = ["PythonPack", "analyze"]

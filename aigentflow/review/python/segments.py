@@ -17,9 +17,7 @@ import ast
 import bisect
 import itertools
 import re
-import threading
 import warnings
-from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -27,9 +25,9 @@ from typing import Literal
 
 from aigentflow.review.blockscan import BlockMatches
 from aigentflow.review.lineheads import heads_of_lines, line_ends, line_start
-from aigentflow.review.python.parsing import parse_python, parse_repairing, split_lines
+from aigentflow.review.python.parsing import parse_python, parse_repairing
 
-__all__ = ["LineMap", "Segment", "SegmentedModule", "segmented"]
+__all__ = ["Segment", "SegmentedModule", "multiline_spans", "split_segments"]
 
 SegmentKind = Literal["def", "class", "other"]
 
@@ -56,7 +54,6 @@ _DEF_NAME_AT = re.compile(r"def[ \t]+(\w+)")
 _LEAD = re.compile(r"([ \t]*)(?:async[ \t]+)?")
 _IMPORT_WORD = re.compile(r"(?:from|import)[ \t]")
 _INNER_IMPORT = re.compile(r"[ \t]+(?:from[ \t]+[\w.]+[ \t]+)?import[ \t][^\r\n(]*(?:\([^)]*\))?")
-_MAX_PATHS = 32
 
 
 @dataclass(frozen=True)
@@ -75,7 +72,8 @@ class Segment:
         return self.kind == "other" or bool(self.imports)
 
 
-def _multiline_spans(text: str) -> tuple[list[int], list[int]]:
+def multiline_spans(text: str) -> tuple[list[int], list[int]]:
+    """Start and end offsets of the multi-line (triple-quoted) strings of `text`."""
     starts: list[int] = []
     ends: list[int] = []
     for match in _STRINGS.finditer(text):
@@ -116,7 +114,7 @@ def split_segments(
     """The segments of a module's text (`lines` as the parser splits them); `reuse` holds the
     previous version's segments by text, whose derived fields need no recomputing; `spans`
     the multi-line strings (computed when not given)."""
-    span_starts, span_ends = spans if spans is not None else _multiline_spans(text)
+    span_starts, span_ends = spans if spans is not None else multiline_spans(text)
     line_starts = list(itertools.accumulate((len(line) for line in lines), initial=0))
     bounds: list[int] = [0]  # line indexes where segments start
     has_code = False
@@ -366,60 +364,3 @@ class SegmentedModule:
             (m.group(1) for m, indent in heads_of_lines(segment.text, _DEF_NAME_AT, _LEAD) if not indent),
             None,
         )
-
-
-class LineMap:
-    """Where the lines of an older version of a file are in a newer one, by segment identity."""
-
-    def __init__(self, old: SegmentedModule, new: SegmentedModule) -> None:
-        self.old = old
-        counts: dict[str, int] = {}
-        for segment in new.segments:
-            counts[segment.text] = counts.get(segment.text, 0) + 1
-        self._new_start = {s.text: s.start for s in new.segments if counts[s.text] == 1}
-        # When no surviving segment moved, every line that still exists is where it was.
-        self.identity = old is new or all(
-            self._new_start.get(s.text, s.start) == s.start for s in old.segments
-        )
-
-    def line(self, line: int) -> int | None:
-        """The new line of an old one, or None when its segment changed (or is ambiguous)."""
-        if self.identity:
-            return line
-        segment = self.old.segments[self.old.segment_at(line)]
-        start = self._new_start.get(segment.text)
-        return None if start is None else start + (line - segment.start)
-
-    def has(self, text: str) -> bool:
-        return text in self._new_start
-
-
-_VERSIONS: OrderedDict[str, SegmentedModule] = OrderedDict()
-_LOCK = threading.Lock()
-
-
-def segmented(path: str, text: str) -> SegmentedModule:
-    """This version of `path`, sharing parsed segments with the previous version reviewed."""
-    with _LOCK:
-        previous = _VERSIONS.get(path)
-        if previous is not None and previous.text == text:
-            _VERSIONS.move_to_end(path)
-            return previous
-    lines = split_lines(text)
-    reuse = {s.text: s for s in previous.segments} if previous is not None else None
-    spans = _multiline_spans(text)
-    module = SegmentedModule(
-        path=path,
-        text=text,
-        lines=lines,
-        segments=split_segments(text, lines, reuse, spans),
-        string_spans=spans,
-    )
-    if previous is not None:
-        module._previous = previous.remember()
-    with _LOCK:
-        _VERSIONS[path] = module
-        _VERSIONS.move_to_end(path)
-        while len(_VERSIONS) > _MAX_PATHS:
-            _VERSIONS.popitem(last=False)
-    return module
