@@ -240,3 +240,75 @@ class Other:
     after = dumped(typing, "app.py", added)
     assert after == dumped(engine(), "app.py", added)
     assert any(f["rule_id"] == "python.command-injection" for f in after)
+
+
+WHOLE_CASES = sorted((Path(__file__).parent / "cases").glob("*.py"))
+
+
+@pytest.mark.parametrize("case", WHOLE_CASES, ids=lambda p: p.name)
+def test_segmented_review_finds_what_a_whole_module_analysis_finds(case: Path) -> None:
+    # The segmented path (lazy parsing, stand-ins for unparsed functions) is what every review
+    # runs; the whole-module analysis is its fallback. They must not disagree.
+    from aigentflow.review.python.pack import _findings, analyze
+    from aigentflow.review.rules import SourceFile
+
+    source = SourceFile.of(case.name, case.read_text())
+    ctx = analyze(source)
+    assert ctx is not None
+    whole = sorted((f.line, f.column, f.rule_id, f.message) for f in _findings(ctx, source))
+    segmented = sorted((f.line, f.column, f.rule_id, f.message) for f in PythonPack().check(source))
+    assert segmented == whole
+
+
+def test_module_code_calling_a_module_function_is_analysed_alike_both_ways() -> None:
+    from aigentflow.review.python.pack import _findings, analyze
+    from aigentflow.review.rules import SourceFile
+
+    source = SourceFile.of(
+        "tool.py", "import os\nimport sys\n\n\ndef run(cmd):\n    os.system(cmd)\n\n\nrun(sys.argv[1])\n"
+    )
+    ctx = analyze(source)
+    assert ctx is not None
+    assert [f.rule_id for f in _findings(ctx, source)] == [f.rule_id for f in PythonPack().check(source)]
+
+
+FORM_MODULE = """\
+import sqlite3
+
+from flask import Flask
+from flask_wtf import FlaskForm
+from wtforms import StringField
+from wtforms.validators import Regexp
+
+app = Flask(__name__)
+
+
+class NameForm(FlaskForm):
+    username = StringField("username", validators=[Regexp(r"^[A-Za-z0-9_]{3,20}$")])
+
+    def note(self):
+        return "a method the analysis does not read"
+
+
+@app.route("/u", methods=["POST"])
+def user():
+    form = NameForm()
+    if form.validate_on_submit():
+        sqlite3.connect("app.db").execute(f"SELECT * FROM users WHERE name = '{form.username.data}'")
+    return "saved"
+"""
+
+
+def test_editing_what_a_view_reads_of_a_form_re_analyses_the_view_and_other_methods_do_not() -> None:
+    typing = engine()
+    assert not any(f["rule_id"] == "python.sql-injection" for f in dumped(typing, "app.py", FORM_MODULE))
+    # The validator goes: the field is free text again, and the view's query is injectable.
+    loose = FORM_MODULE.replace('validators=[Regexp(r"^[A-Za-z0-9_]{3,20}$")]', "validators=[]")
+    after = dumped(typing, "app.py", loose)
+    assert after == dumped(engine(), "app.py", loose)
+    assert any(f["rule_id"] == "python.sql-injection" for f in after)
+    # An edit inside a method the analysis does not read re-analyses that class alone.
+    edited = loose.replace('return "a method', 'return "one method')
+    assert dumped(typing, "app.py", edited) == dumped(engine(), "app.py", edited)
+    analysed, reused = python_pack(typing).last_run
+    assert analysed == 1 and reused >= 1

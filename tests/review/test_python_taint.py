@@ -154,6 +154,25 @@ def test_newer_fstring_syntax_is_repaired_so_the_rest_of_the_file_is_analysed() 
     assert ("python.code-injection", 6) in found
 
 
+def test_a_half_typed_argument_inside_a_call_is_repaired_so_the_rest_is_analysed() -> None:
+    # The coder is typing a new argument: a lone name inside the call's brackets. A `pass`
+    # cannot stand there; the line is dropped instead, and the flow below is still found.
+    found = _rules(
+        """\
+        from flask import request
+        @app.route("/a")
+        def a():
+            value = dict(
+                ke
+                key=request.args["x"],
+            )
+            eval(value["key"])
+            return "ok"
+        """
+    )
+    assert ("python.code-injection", 8) in found
+
+
 def test_shlex_split_argument_vector_without_shell_is_not_command_injection() -> None:
     assert (
         _rules(

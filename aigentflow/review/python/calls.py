@@ -8,7 +8,8 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from aigentflow.review.lineheads import heads_of_lines
-from aigentflow.review.python import config, sinks
+from aigentflow.review.python import config, containers, forms, inline, library, records, sinks
+from aigentflow.review.python.containers import labels_of
 from aigentflow.review.python.context import CallSite
 from aigentflow.review.python.model import (
     CAST_CALLS,
@@ -16,16 +17,17 @@ from aigentflow.review.python.model import (
     SANITIZERS,
     SOURCE_CALLS,
     SOURCE_METHODS,
+    match_kinds,
     pins_origin,
     sanitizer_by_name,
     scrub_kinds,
 )
-from aigentflow.review.python.values import Label, Val, join_all
+from aigentflow.review.python.values import ALL_KINDS, Val
 
 if TYPE_CHECKING:
     from aigentflow.review.python.taint import FunctionInterp
 
-__all__ = ["evaluate_call", "store_attribute", "store_subscript", "subscript"]
+__all__ = ["evaluate_call", "evaluate_site", "regex_pattern", "store_attribute", "store_subscript"]
 
 _STR_METHODS = frozenset(
     {
@@ -61,44 +63,16 @@ _ORM_QUERIES = frozenset(
         "order_by", "limit", "offset", "paginate", "count", "exists", "values", "values_list", "exclude",
     }
 )  # fmt: skip
+_REGEX_FUNCS = frozenset({"re.match", "re.search", "re.fullmatch", "re.findall", "re.finditer"})
+_REGEX_METHODS = frozenset({"match", "search", "fullmatch", "findall", "finditer"})
+_HEX_DIGITS = frozenset({"hex", "hexdigest"})
+_HEX_SAFE = ALL_KINDS - {"trust"}  # harmless characters, but still chosen by the user
 _DB_ROOTS = frozenset({"session", "select", "update", "delete", "insert"})
 _NUMBER_TYPES = frozenset({"int", "float", "bool"})
 _REDIRECT = frozenset({"redirect"})
 _CLASS = re.compile(r"class[ \t]+(\w+)")
 # The constant that marks an instance of a class defined in the analysed module.
 INSTANCE = "<instance of a module class>"
-# Methods that put their arguments into the receiver (buffers, parsers, queues).
-_RECEIVER_TAINTING = frozenset(
-    {"write", "writelines", "read_dict", "read_string", "put", "push", "appendleft", "extendleft", "feed"}
-)
-
-
-def subscript(base: Val, index: Val) -> Val:
-    """`base[index]` with known positions and keys picked exactly."""
-    if index.known:
-        key = index.value
-        if base.items is not None and isinstance(key, int) and -len(base.items) <= key < len(base.items):
-            return base.items[key]
-        if base.keys is not None and key in base.keys:
-            return base.keys[key]
-        if base.consts is not None and not base.tainted:
-            try:
-                return Val(consts=frozenset({c[key] for c in base.consts}))  # type: ignore[index]
-            except (TypeError, IndexError, KeyError):
-                return Val()
-    if base.keys is not None and base.keys:  # an unknown key of a dict built in view: one of its values
-        return Val(base.labels).join(join_all(base.keys.values()))
-    if base.items:  # an unknown position: one of the elements, whatever the index was
-        return Val(base.labels).join(join_all(base.items))
-    return Val(base.all_labels() | index.all_labels())
-
-
-def _labels(*vals: Val | None) -> frozenset[Label]:
-    out: frozenset[Label] = frozenset()
-    for val in vals:
-        if val is not None:
-            out |= val.all_labels()
-    return out
 
 
 def _const_str_call(recv: Val, meth: str, args: list[Val]) -> Val | None:
@@ -113,112 +87,6 @@ def _const_str_call(recv: Val, meth: str, args: list[Val]) -> Val | None:
     if isinstance(result, list):
         return Val(items=tuple(Val.const(r) for r in result))
     return Val.const(result)
-
-
-def _mutate(it: FunctionInterp, target: ast.expr, meth: str, recv: Val, args: list[Val]) -> Val | None:
-    """List/dict/config-parser methods that change their receiver; returns the call's value."""
-    items, keys = recv.items, recv.keys
-    new: Val | None = None
-    result: Val | None = Val()
-    if meth == "append" and len(args) == 1:
-        new = (
-            Val(recv.labels, None, (*items, args[0]), None)
-            if items is not None
-            else Val(_labels(recv, args[0]))
-        )
-    elif meth == "extend" and len(args) == 1:
-        if items is not None and args[0].items is not None:
-            new = Val(recv.labels, None, items + args[0].items)
-        else:
-            new = Val(_labels(recv, args[0]))
-    elif meth == "insert" and len(args) == 2:
-        if items is not None and args[0].known and isinstance(args[0].value, int):
-            lst = list(items)
-            lst.insert(args[0].value, args[1])
-            new = Val(recv.labels, None, tuple(lst))
-        else:
-            new = Val(_labels(recv, args[1]))
-    elif meth == "pop":
-        if items is not None and items and (not args or (args[0].known and isinstance(args[0].value, int))):
-            lst = list(items)
-            try:
-                result = lst.pop(int(args[0].value) if args else -1)  # type: ignore[call-overload]
-            except IndexError:
-                return Val()
-            new = Val(recv.labels, None, tuple(lst))
-        elif keys is not None and args and args[0].known:
-            rest = dict(keys)
-            result = rest.pop(args[0].value, args[1] if len(args) > 1 else Val())
-            new = Val(recv.labels, None, None, rest)
-        else:
-            return Val(recv.all_labels())
-    elif meth == "remove" and len(args) == 1 and items is not None:
-        lst = list(items)
-        for i, item in enumerate(lst):
-            if item is args[0] or (item.known and args[0].known and item.value == args[0].value):
-                del lst[i]
-                new = Val(recv.labels, None, tuple(lst))
-                break
-        else:
-            new = Val(recv.all_labels())
-    elif meth == "clear":
-        new = Val(items=()) if items is not None else Val(keys={})
-    elif meth == "reverse" and items is not None:
-        new = Val(recv.labels, None, tuple(reversed(items)))
-    elif meth in {"sort", "add", "discard"}:
-        new = Val(_labels(recv, *args))
-    elif meth == "update":
-        if keys is not None and args and args[0].keys is not None:
-            new = Val(recv.labels, None, None, {**keys, **args[0].keys})
-        else:
-            new = Val(_labels(recv, *args))
-    elif meth == "setdefault" and args:
-        if keys is not None and args[0].known:
-            value = keys.get(args[0].value, args[1] if len(args) > 1 else Val())
-            new = Val(recv.labels, None, None, {**keys, args[0].value: value})
-            result = value
-        else:
-            new = Val(_labels(recv, *args))
-    elif meth == "set" and len(args) == 3 and keys is not None:  # configparser.set(section, key, value)
-        if args[0].known and args[1].known:
-            new = Val(recv.labels, None, None, {**keys, (args[0].value, args[1].value): args[2]})
-        else:
-            new = Val(_labels(recv, args[2]))
-    elif meth in {"add_section", "remove_section"} and keys is not None:
-        return Val()
-    elif meth == "read_dict" and keys is not None and args and args[0].keys is not None:
-        merged = dict(keys)
-        for section, body in args[0].keys.items():
-            for key, val in (body.keys or {}).items():
-                merged[(section, key)] = val
-            if body.keys is None:
-                new = Val(_labels(recv, body))
-        new = new or Val(recv.labels, None, None, merged)
-    elif meth in _RECEIVER_TAINTING or (
-        (items is not None or keys is not None) and any(a.tainted for a in args)
-    ):
-        new = Val(_labels(recv, *args))
-        result = None
-    else:
-        return None
-    if new is not None:
-        it.update_root(target, new, strong=isinstance(target, ast.Name))
-    return result if result is not None or new is None else None
-
-
-def _lookup(recv: Val, meth: str, args: list[Val], kwargs: dict[str, Val]) -> Val | None:
-    keys = recv.keys
-    if meth == "get" and keys is not None:
-        if len(args) >= 2 and args[0].known and args[1].known and (args[0].value, args[1].value) in keys:
-            return keys[(args[0].value, args[1].value)]
-        default = args[1] if len(args) > 1 else kwargs.get("fallback", Val.const(None))
-        if args and args[0].known:
-            return keys.get(args[0].value, default)
-        # An unknown key (an allowlist lookup `MAP.get(user_value, "x")`): one of the values.
-        return join_all([Val(recv.labels), default, *keys.values()])
-    if meth in {"copy", "__copy__"} and (keys is not None or recv.items is not None):
-        return recv
-    return None
 
 
 def evaluate_call(it: FunctionInterp, node: ast.Call) -> Val:
@@ -238,7 +106,18 @@ def evaluate_call(it: FunctionInterp, node: ast.Call) -> Val:
             kwargs.update({str(k): v for k, v in val.keys.items()})
         else:
             kwargs["**"] = val.flat()
-    call = CallSite(node, qn, meth, recv, args, kwargs)
+    return _checked(it, CallSite(node, qn, meth, recv, args, kwargs))
+
+
+def evaluate_site(it: FunctionInterp, node: ast.Call, args: list[Val], kwargs: dict[str, Val]) -> Val:
+    """A call whose arguments are already evaluated (a call through `functools.partial`)."""
+    func = node.func
+    meth = func.attr if isinstance(func, ast.Attribute) else None
+    recv = it.ev(func.value) if isinstance(func, ast.Attribute) and not it.is_module_ref(func) else None
+    return _checked(it, CallSite(node, it.qualname(func), meth, recv, args, kwargs))
+
+
+def _checked(it: FunctionInterp, call: CallSite) -> Val:
     sinks.check_call(it, call)
     config.check_call(it, call)
     return _result(it, call)
@@ -248,8 +127,19 @@ def _result(it: FunctionInterp, call: CallSite) -> Val:
     node, qn, meth, recv, args, kwargs = call.node, call.qn, call.meth, call.recv, call.args, call.kwargs
     name = qn or meth or ""
     last = name.rsplit(".", 1)[-1]
+    if isinstance(node.func, ast.Name) and node.func.id in it.local_defs:
+        inlined = inline.call_local(it, node.func.id, node, args, kwargs)
+        if inlined is not None:
+            return inlined
     if name in SOURCE_CALLS:
         return it.source_val(SOURCE_CALLS[name], node, local=True)
+    if name in {"getattr", "setattr"} and (attr := _named_attribute(node, args)) is not None:
+        if name == "setattr" and len(args) == 3:  # setattr(obj, "name", value): obj.name = value
+            store_attribute(it, attr, args[2])
+            return Val.const(None)
+        if name == "getattr":
+            found = it.ev(attr)
+            return found.join(args[2]) if len(args) > 2 else found
     if meth in SOURCE_METHODS and recv is not None:
         return it.source_val(f"data received by .{meth}()", node)
     if name in CAST_CALLS or last in {"url_for", "jsonify"}:
@@ -267,6 +157,9 @@ def _result(it: FunctionInterp, call: CallSite) -> Val:
         applied = it.call_module_function(func.id, node, args, kwargs, 0)
         if applied is not None:
             return applied
+    record = _record(it, call, name)
+    if record is not None:
+        return record
     modelled = _modelled(it, call, name, last)
     if modelled is not None:
         return modelled
@@ -292,22 +185,48 @@ def _result(it: FunctionInterp, call: CallSite) -> Val:
         applied = it.call_module_function(meth, node, [Val(recv.labels), *args], kwargs, 0)
         if applied is not None:
             return applied
+    if (
+        it.allow_summaries
+        and meth is not None
+        and isinstance(owner := node.func.value, ast.Name)  # type: ignore[attr-defined]
+        and owner.id not in it.env
+        and meth in it.ctx.functions
+        and owner.id in module_classes(it.ctx.text)
+    ):  # Utils.clean(x): a static method (or a class method, `cls` first) of a module class
+        if it.fn is not None:  # depends on the method's decorators too (re-analysed when they change)
+            it.ctx.calls.append((it.fn, meth))
+        bound = _class_bound(it.ctx.functions[meth])
+        applied = (
+            it.call_module_function(meth, node, [*bound, *args], kwargs, 0) if bound is not None else None
+        )
+        if applied is not None:
+            return applied
     kinds = SANITIZERS.get(name) or (sanitizer_by_name(name) if name not in it.ctx.functions else None)
     if kinds is not None:
-        return Val(_labels(*args)).sanitized(kinds)
+        return Val(labels_of(*args)).sanitized(kinds)
     if (
         isinstance(node.func, ast.Name)
         and node.func.id not in it.env
         and node.func.id in module_classes(it.ctx.text)
     ):
-        # An instance of a class of this module: its methods are followed through summaries.
-        return Val(_labels(*args, *kwargs.values()), frozenset({INSTANCE}))
+        # An instance of a class of this module: its methods are followed through summaries,
+        # the attributes only its __init__ sets (to a parameter or a constant) are kept apart.
+        fields = records.init_fields(it.ctx.text, node.func.id)
+        keys = records.instance_keys(fields, args, kwargs) if fields else None
+        return Val(labels_of(*args, *kwargs.values()), frozenset({INSTANCE}), None, keys)
     if name in NEW_DICT_CALLS:
         return (
             Val(keys={k: v for k, v in kwargs.items() if k != "**"})
             if not args
-            else Val(_labels(*args), keys=args[0].keys)
+            else Val(labels_of(*args), keys=args[0].keys)
         )
+    made = library.new_container(name, args) if name.startswith(library.CONTAINER_MODULES) else None
+    if made is not None:
+        return made
+    if name == "string.Template" or meth in {"substitute", "safe_substitute"}:
+        substituted = library.template_call(call)
+        if substituted is not None:
+            return substituted
     if name in {"list", "tuple"}:
         if not args:
             return Val(items=())
@@ -322,20 +241,42 @@ def _result(it: FunctionInterp, call: CallSite) -> Val:
         return special
     if recv is not None and meth is not None:
         target = node.func.value  # type: ignore[attr-defined]
-        mutated = _mutate(it, target, meth, recv, args)
+        queued = library.queue_call(recv, meth, args) if recv.items is not None and recv.consts else None
+        if queued is not None:
+            it.update_root(target, queued[1], strong=isinstance(target, ast.Name))
+            return queued[0]
+        mutated = containers.mutate(it, target, meth, recv, args)
         if mutated is not None:
             return mutated
-        looked = _lookup(recv, meth, args, kwargs)
+        looked = containers.lookup(recv, meth, args, kwargs)
         if looked is not None:
             return looked
         folded = _const_str_call(recv, meth, args)
         if folded is not None:
-            return Val(_labels(recv, *args), folded.consts, folded.items)
+            return Val(labels_of(recv, *args), folded.consts, folded.items)
         if meth == "replace" and _encodes_tag_open(args):  # s.replace("<", "&lt;"): no tag can open
             return Val(recv.all_labels()).sanitized({"xss"})
-        if meth == "format" and recv.known and pins_origin(recv.value):
-            return Val(_labels(*args, *kwargs.values())).sanitized(_REDIRECT)
-    return Val(_labels(recv, *args, *kwargs.values()))
+        if meth == "replace" and _removes(args, "/"):  # no separator left: a name in the directory
+            return Val(recv.all_labels()).sanitized({"path"})
+        if meth == "format" and (
+            escaped := library.escaped_by_markup(recv, Val(labels_of(*args, *kwargs.values())))
+        ):
+            return escaped
+        if meth in {"format", "format_map"} and recv.known and isinstance(recv.value, str):
+            return _formatted(recv.value, meth, args, kwargs)
+    return Val(labels_of(recv, *args, *kwargs.values()))
+
+
+def _formatted(text: str, meth: str, args: list[Val], kwargs: dict[str, Val]) -> Val:
+    """`text.format(...)` / `text.format_map(mapping)`: the taint of the fields used."""
+    used: Val | None = None
+    if meth == "format":
+        used = library.format_fields(text, args, kwargs)
+    elif args and args[0].keys is not None and all(isinstance(k, str) for k in args[0].keys):
+        used = library.format_fields(text, [], {str(k): v for k, v in args[0].keys.items()})
+    if used is None:
+        used = Val(labels_of(*args, *kwargs.values()))
+    return used.sanitized(_REDIRECT) if pins_origin(text) else used
 
 
 def _orm_query(it: FunctionInterp, func: ast.expr) -> bool:
@@ -370,6 +311,75 @@ def _encodes_tag_open(args: list[Val]) -> bool:
     )
 
 
+def _regex_match(it: FunctionInterp, call: CallSite, name: str) -> Val | None:
+    """`re.compile(p)` (a marker holding the pattern), and `re.match(p, s)`, `re.findall(p, s)`
+    or `compiled.search(s)`: what they return holds only characters the pattern matches; so
+    does `m.group(n)` of a match `m` of a known pattern, with only group n's characters."""
+    meth, recv, args = call.meth, call.recv, call.args
+    if (
+        meth == "group"
+        and recv is not None
+        and recv.tainted
+        and isinstance(owner := call.node.func, ast.Attribute)
+    ):
+        matched = it.match_patterns.get(owner.value.id) if isinstance(owner.value, ast.Name) else None
+        number = args[0].value if args and args[0].known else 0
+        group = library.group_pattern(matched, number) if matched and isinstance(number, int) else None
+        kinds = match_kinds(group) if group else frozenset()
+        return Val(recv.all_labels()).sanitized(kinds) if kinds else None
+    if name == "re.compile" and args and args[0].known and isinstance(args[0].value, str):
+        return Val.const(library.CompiledPattern(args[0].value))
+    if name in _REGEX_FUNCS and len(args) >= 2 and args[0].known:
+        pattern: object = args[0].value
+        subject = args[1]
+    elif meth in _REGEX_METHODS and recv is not None and recv.known and args:
+        compiled = recv.value
+        if not isinstance(compiled, library.CompiledPattern):
+            return None
+        pattern, subject = compiled.pattern, args[0]
+    else:
+        return None
+    kinds = match_kinds(pattern)
+    return Val(subject.all_labels()).sanitized(kinds) if kinds and subject.tainted else None
+
+
+def regex_pattern(it: FunctionInterp, node: ast.Call) -> str | None:
+    """The constant pattern of `re.match(p, s)` / `compiled.search(s)`, if known."""
+    func = node.func
+    if isinstance(func, ast.Attribute) and not it.is_module_ref(func):
+        compiled = it.ev(func.value)
+        if compiled.known and isinstance(compiled.value, library.CompiledPattern):
+            return compiled.value.pattern
+        return None
+    if (it.qualname(func) or "") in _REGEX_FUNCS and node.args:
+        pattern = it.ev(node.args[0])
+        if pattern.known and isinstance(pattern.value, str):
+            return pattern.value
+    return None
+
+
+def _named_attribute(node: ast.Call, args: list[Val]) -> ast.Attribute | None:
+    """`getattr(obj, "name")` / `setattr(obj, "name", v)` on a variable: the attribute `obj.name`."""
+    if len(node.args) < 2 or not isinstance(node.args[0], ast.Name) or not args[1].known:
+        return None
+    name = args[1].value
+    if not isinstance(name, str) or not name.isidentifier():
+        return None
+    return ast.copy_location(ast.Attribute(value=node.args[0], attr=name, ctx=ast.Load()), node)
+
+
+def _removes(args: list[Val], text: str) -> bool:
+    """`.replace(text, new)` with a constant `new` that does not bring `text` back."""
+    return (
+        len(args) == 2
+        and args[0].known
+        and args[0].value == text
+        and args[1].known
+        and isinstance(args[1].value, str)
+        and text not in args[1].value
+    )
+
+
 def _converted(node: ast.Call) -> bool:
     """A `.get(..., type=int)` lookup (Werkzeug MultiDict): the value is a number or missing."""
     return any(
@@ -391,6 +401,31 @@ def _instance_of_module_class(val: Val) -> bool:
     return val.consts is not None and INSTANCE in val.consts
 
 
+def _record(it: FunctionInterp, call: CallSite, name: str) -> Val | None:
+    """A namedtuple type, or an instance of a record type (namedtuple, dataclass, NamedTuple)."""
+    func = call.node.func
+    if not isinstance(func, ast.Name):
+        return records.record_type(name, call.args) if name.endswith("namedtuple") else None
+    held = it.env.get(func.id) or it.ctx.globals.get(func.id)
+    kind = held.value if held is not None and held.known else None
+    if kind is None and func.id not in it.env and func.id in module_classes(it.ctx.text):
+        kind = records.record_type_of_class(it.ctx.text, func.id)
+    if isinstance(kind, records.RecordType):
+        return records.new_record(kind, call.args, call.kwargs)
+    return records.record_type(name, call.args) if name.endswith("namedtuple") else None
+
+
+def _class_bound(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> list[Val] | None:
+    """The arguments bound before the call's when a method is called on its class:
+    none for a static method, the class for a class method; None for other methods."""
+    for dec in fn.decorator_list:
+        if isinstance(dec, ast.Name) and dec.id == "staticmethod":
+            return []
+        if isinstance(dec, ast.Name) and dec.id == "classmethod":
+            return [Val()]
+    return None
+
+
 def _is_method(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     return bool(fn.args.args) and fn.args.args[0].arg == "self"
 
@@ -403,6 +438,11 @@ def _modelled(it: FunctionInterp, call: CallSite, name: str, last: str) -> Val |
     if name == "re.sub" and len(args) >= 3 and args[0].known and args[1].known and args[1].value == "":
         scrubbed = scrub_kinds(args[0].value)  # re.sub(r"[^a-z0-9]", "", text): only the class is kept
         return Val(args[2].all_labels()).sanitized(scrubbed) if scrubbed else None
+    matched = _regex_match(it, call, name)
+    if matched is not None:
+        return matched
+    if meth in _HEX_DIGITS and recv is not None and not args:
+        return Val(recv.all_labels()).sanitized(_HEX_SAFE)  # `data.hex()`, `h.hexdigest()`: [0-9a-f]*
     if (
         (meth in _QUERY_RUNS and recv is not None)
         or name in _QUERY_FUNCS
@@ -414,7 +454,10 @@ def _modelled(it: FunctionInterp, call: CallSite, name: str, last: str) -> Val |
         and last.endswith("Form")
         and it.ctx.imports_any("flask_wtf", "wtforms")
     ):
-        return it.source_val(f"form {last}()", node)  # a WTForms form: its fields' .data are request data
+        form = it.source_val(f"form {last}()", node)  # a WTForms form: its fields' .data are request data
+        if last in module_classes(it.ctx.text):  # its fields' types and validators are known
+            return Val(form.labels, frozenset({forms.FormOf(last)}))
+        return form
     if (
         name == "map"
         and node.args
@@ -422,8 +465,12 @@ def _modelled(it: FunctionInterp, call: CallSite, name: str, last: str) -> Val |
         and node.args[0].id in _NUMBER_TYPES
     ):
         return Val()  # map(int, values): numbers
+    if name == "filter":
+        kept = library.char_filter(node, args)
+        if kept is not None:
+            return kept
     if name in {"io.BytesIO", "io.StringIO"}:  # file-like, never a path; its content stays tainted
-        return Val(_labels(*args), frozenset({sinks.IN_MEMORY_FILE}))
+        return Val(labels_of(*args), frozenset({sinks.IN_MEMORY_FILE}))
     return None
 
 
@@ -472,6 +519,11 @@ def store_attribute(it: FunctionInterp, target: ast.Attribute, val: Val, stmt: a
         non_html = val.known and isinstance(val.value, str) and not any(t in val.value for t in _HTML_TYPES)
         if target.attr in {"mimetype", "content_type"} and non_html:
             it.env[target.value.id] = it.ev(target.value).sanitized({"xss"})
+            return
+        held = it.env.get(target.value.id)
+        if held is not None and held.keys is not None and held.consts and INSTANCE in held.consts:
+            keys = {**held.keys, target.attr: val}  # the other attributes keep what they held
+            it.env[target.value.id] = Val(held.labels | val.all_labels(), held.consts, None, keys)
             return
     if val.tainted:
         it.update_root(target.value, Val(val.all_labels()))

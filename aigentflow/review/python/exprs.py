@@ -7,9 +7,10 @@ import operator
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from aigentflow.review.python import calls, sinks
+from aigentflow.review.python import calls, containers, forms, hooks, inline, library, records, sinks
 from aigentflow.review.python.context import ModuleContext
 from aigentflow.review.python.guards import refine
+from aigentflow.review.python.hooks import G_OBJECTS
 from aigentflow.review.python.model import REQUEST_ROOTS, REQUEST_SAFE_ATTRS, SOURCE_NAMES, pins_origin
 from aigentflow.review.python.values import Label, Origin, Val, join_all
 
@@ -78,6 +79,12 @@ def binop(op: ast.operator, left: Val, right: Val) -> Val:
     labels = left.all_labels() | right.all_labels()
     if folded is not None:
         return Val(labels, folded.consts)
+    if isinstance(op, ast.Add | ast.Mod) and (escaped := library.escaped_by_markup(left, right)) is not None:
+        return escaped
+    if isinstance(op, ast.Mod) and left.known and right.keys is not None:
+        used = library.percent_fields(left.value, right)  # "%(name)s" % {...}: the named keys only
+        if used is not None:
+            return used.sanitized(_REDIRECT) if pins_origin(left.value) else used
     if isinstance(op, ast.Add) and left.items is not None and right.items is not None:
         return Val(frozenset(), None, left.items + right.items)
     if isinstance(op, ast.Add | ast.Mod) and right.tainted and left.known and pins_origin(left.value):
@@ -128,6 +135,8 @@ class ExprEvaluator:
         self.allow_summaries = True
         self.ext_entities = False  # a SAX parser had external entities switched on
         self.url_parts: dict[str, str] = {}  # `parts = urlparse(url)`: parts -> url
+        self.local_defs: dict[str, inline.LocalDef] = {}  # nested functions, lambdas, partials
+        self.match_patterns: dict[str, str] = {}  # `m = re.match(p, s)`: m -> p
 
     # ----------------------------------------------------------------- names
     def qualname(self, node: ast.expr) -> str | None:
@@ -180,6 +189,9 @@ class ExprEvaluator:
     def e_Name(self, node: ast.Name) -> Val:
         if node.id in self.env:
             return self.env[node.id]
+        if self.local_defs and isinstance(local := self.local_defs.get(node.id), ast.FunctionDef):
+            inline.escaped(self, local, node.id)  # type: ignore[arg-type]  # `Thread(target=worker)`
+            return Val()
         if node.id in self.request_names:
             return self.source_val("request", node)
         qn = self.ctx.aliases.get(node.id)
@@ -207,6 +219,16 @@ class ExprEvaluator:
             key = f"{base.id}.{node.attr}"
             if key in self.env:
                 return self.env[key]
+            held = self.env.get(base.id)
+            if held is not None and held.consts is not None:
+                if (form := forms.form_of(held)) is not None:  # `form.name` of a WTForms form
+                    return forms.field_val(self.ctx.text, form, held, node.attr)
+                if (field := records.record_field(held, node.attr)) is not None:  # `row.name`
+                    return field
+                if held.keys is not None and calls.INSTANCE in held.consts and node.attr in held.keys:
+                    return held.keys[node.attr]  # `obj.label` that only __init__ set
+            if held is None and self.ctx.aliases.get(base.id) in G_OBJECTS:
+                return hooks.g_value(self, node.attr)  # type: ignore[arg-type]  # set by before_request
         if self.is_module_ref(node):
             return Val()
         if node.attr == "name" and isinstance(base, ast.Call) and self.qualname(base.func) in _PATH_TYPES:
@@ -308,7 +330,7 @@ class ExprEvaluator:
             )
             return Val(base.all_labels(), folded.consts if folded else None)
         index = self.ev(node.slice)
-        return calls.subscript(base, index)
+        return containers.subscript(base, index)
 
     def e_List(self, node: ast.List | ast.Tuple) -> Val:
         if any(isinstance(e, ast.Starred) for e in node.elts):
@@ -344,6 +366,7 @@ class ExprEvaluator:
             self.assign(gen.target, join_all(it.items) if it.items else Val(it.all_labels()), node)
             for cond in gen.ifs:  # conditions may hold sinks too: `[r for r in rows if eval(c)]`
                 self.ev(cond)
+                self.env = refine(self, self.env, cond, True)  # type: ignore[arg-type]  # `if c.isalnum()`
         if isinstance(node, ast.DictComp):
             out = Val(self.ev(node.key).all_labels() | self.ev(node.value).all_labels())
         else:
@@ -352,6 +375,10 @@ class ExprEvaluator:
         return out
 
     e_ListComp = e_SetComp = e_GeneratorExp = e_DictComp = _comprehension
+
+    def e_Lambda(self, node: ast.Lambda) -> Val:
+        inline.escaped(self, node, f"<lambda {node.lineno}:{node.col_offset}>")  # type: ignore[arg-type]
+        return Val()
 
     def e_Starred(self, node: ast.Starred) -> Val:
         return self.ev(node.value).flat()
@@ -373,6 +400,8 @@ class ExprEvaluator:
             if val.labels:
                 val = val.stepped(node.lineno, node.col_offset + 1, f"assigned to '{target.id}'")  # type: ignore[attr-defined]
             self.env[target.id] = val
+            if self.local_defs:
+                self.local_defs.pop(target.id, None)
         elif isinstance(target, ast.Tuple | ast.List):
             if val.items is not None and len(val.items) == len(target.elts):
                 for elt, item in zip(target.elts, val.items, strict=True):

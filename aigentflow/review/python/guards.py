@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
+from aigentflow.review.python.forms import VALIDATED
 from aigentflow.review.python.values import ALL_KINDS, Val
 
 if TYPE_CHECKING:
@@ -17,6 +18,7 @@ _REDIRECT = frozenset({"redirect"})
 _QUOTED = frozenset({"code", "sql", "xpath"})
 _QUOTES = frozenset({"'", '"'})
 _CHAR_CLASS = frozenset({"isalnum", "isdigit", "isalpha", "isdecimal", "isnumeric", "isidentifier"})
+_FORM_CHECKS = frozenset({"validate_on_submit", "validate"})
 _URL_FIELDS = frozenset({"netloc", "scheme", "hostname", "host"})
 _VALIDATOR_PREFIXES = ("is_valid", "is_safe", "valid", "is_allowed", "allowed", "check_")
 # (polarity, variable, kinds): when the test evaluates to `polarity`, `variable` is safe for `kinds`.
@@ -28,6 +30,8 @@ def _var(node: ast.expr) -> str | None:
     while True:
         if isinstance(node, ast.Name):
             return node.id
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+            return f"{node.value.id}.{node.attr}"  # an attribute the function set: `g.theme`
         if isinstance(node, ast.Call) and len(node.args) == 1 and not node.keywords:
             node = node.args[0]
         elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and not node.args:
@@ -47,6 +51,8 @@ def _guards(it: FunctionInterp, test: ast.expr) -> list[Guard]:
         return _compare(it, test)
     if isinstance(test, ast.Call):
         return _call(it, test)
+    if isinstance(test, ast.Attribute):
+        return _urlparse(it, test)  # `if urlparse(url).netloc: url = "/"`
     return []
 
 
@@ -67,6 +73,8 @@ def _compare(it: FunctionInterp, test: ast.Compare) -> list[Guard]:
                 return [(not positive, var, _QUOTED)]
             return _urlparse(it, test)
         var = _var(left) if isinstance(left, ast.Name) else None
+        if isinstance(left, ast.Attribute) and (key := _var(left)) in it.env:
+            var = key  # an attribute set in this function: `g.theme not in THEMES`
         allowed = it.ev(right)
         if var and not allowed.tainted:  # allowlist membership
             return [(positive, var, ALL_KINDS)]
@@ -116,6 +124,8 @@ def _call(it: FunctionInterp, test: ast.Call) -> list[Guard]:
     if isinstance(func, ast.Attribute) and name == "is_relative_to":
         var = _var(func.value)  # Path(...).resolve().is_relative_to(base)
         return [(True, var, _PATH)] if var else []
+    if isinstance(func, ast.Attribute) and name in _FORM_CHECKS and isinstance(func.value, ast.Name):
+        return [(True, func.value.id, VALIDATED)]  # form.validate_on_submit(): its validators passed
     if isinstance(func, ast.Attribute) and name in _CHAR_CLASS:
         var = _var(func.value)
         return [(True, var, ALL_KINDS)] if var else []
@@ -170,18 +180,17 @@ def _urlparse(it: FunctionInterp, test: ast.expr) -> list[Guard]:
     if not _mentions_urlparse(test, it.url_parts):
         return []
     for node in ast.walk(test):
-        if (
-            isinstance(node, ast.Attribute)
-            and node.attr in _URL_FIELDS
-            and isinstance(node.value, ast.Name)
-            and node.value.id in it.url_parts
-        ):
-            var = it.url_parts[node.value.id]
+        if not (isinstance(node, ast.Attribute) and node.attr in _URL_FIELDS):
+            continue  # `.path` or `.query` checks say nothing of where the URL leads
+        parts = node.value
+        if isinstance(parts, ast.Name) and parts.id in it.url_parts:
+            var = it.url_parts[parts.id]
             return [(True, var, _REDIRECT), (False, var, _REDIRECT)]
-        if isinstance(node, ast.Call):
-            name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
-            if name in {"urlparse", "urlsplit"} and node.args and isinstance(node.args[0], ast.Name):
-                var = node.args[0].id
+        if isinstance(parts, ast.Call) and parts.args and isinstance(parts.args[0], ast.Name):
+            func = parts.func
+            name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+            if name in {"urlparse", "urlsplit"}:
+                var = parts.args[0].id
                 return [(True, var, _REDIRECT), (False, var, _REDIRECT)]
     return []
 

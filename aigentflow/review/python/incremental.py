@@ -24,6 +24,7 @@ from aigentflow.review.findings import Finding
 from aigentflow.review.python.calls import module_classes
 from aigentflow.review.python.context import FunctionTable, ModuleContext, SegmentLoadError, collect_imports
 from aigentflow.review.python.parsing import iter_statements
+from aigentflow.review.python.records import read_part
 from aigentflow.review.python.segments import SegmentedModule
 from aigentflow.review.python.values import Val
 from aigentflow.review.python.versions import LineMap
@@ -50,8 +51,10 @@ def module_key(module: SegmentedModule) -> ModuleKey:
     other = tuple(s.text for s in module.segments if s.kind == "other")
     imports = tuple(i for s in module.segments for i in s.imports)
     names = frozenset(n for s in module.segments for n in s.def_names)
-    # Calling a class of the module makes an instance whose methods are followed (`calls`).
-    return other, imports, names, module_classes(module.text), module.path
+    # Calling a class of the module makes an instance whose methods are followed (`calls`);
+    # what the analysis reads of forms, records and `__init__`s is part of the key too.
+    read = frozenset(part for s in module.segments if s.kind == "class" and (part := read_part(s.text)))
+    return other, imports, names, module_classes(module.text) | read, module.path
 
 
 @dataclass(frozen=True)
@@ -152,20 +155,34 @@ def reuse_segments(
     return valid, (SegmentFindings(tuple(top), memo.top.deps) if top is not None else None)
 
 
-def skeleton(module: SegmentedModule, needed: set[int], *, stubs: bool = True) -> ast.Module:
-    """A module tree with module-level code, imports and the `needed` segments parsed; other
-    functions stand in as bodiless definitions (the module body only binds their names).
+def skeleton(
+    module: SegmentedModule, needed: set[int], *, stubs: bool = True
+) -> tuple[ast.Module, list[ast.stmt]]:
+    """A module tree with module-level code and the `needed` segments parsed; other functions
+    stand in as bodiless definitions (the module body only binds their names). Second, the
+    statements that hold every import of the module, in order: the tree's, and the import
+    statements inside the other segments (parsed alone, see `SegmentedModule.import_stmts`).
 
     Raises SegmentLoadError when a segment does not parse on its own.
     """
     body: list[ast.stmt] = []
+    imports: list[ast.stmt] = []
     for index, segment in enumerate(module.segments):
-        if segment.has_import or index in needed:
+        if segment.kind == "other" or index in needed:
             stmts = module.stmts(index)
             if stmts is None:
                 raise SegmentLoadError(index)
             body.extend(stmts)
-        elif segment.kind == "def" and stubs:
+            imports.extend(stmts)
+            continue
+        if segment.imports:
+            found = module.import_stmts(index)
+            if found is None:
+                found = module.stmts(index)
+                if found is None:
+                    raise SegmentLoadError(index)
+            imports.extend(found)
+        if segment.kind == "def" and stubs:
             name = module.top_def_name(index)
             if name:
                 stub = ast.FunctionDef(
@@ -173,7 +190,7 @@ def skeleton(module: SegmentedModule, needed: set[int], *, stubs: bool = True) -
                 )
                 stub.lineno, stub.col_offset = segment.start, 0
                 body.append(stub)
-    return ast.Module(body=body, type_ignores=[])
+    return ast.Module(body=body, type_ignores=[]), imports
 
 
 def functions_in(
@@ -195,8 +212,8 @@ def functions_in(
 def new_context(module: SegmentedModule, needed: set[int], *, run_top: bool = True) -> ModuleContext:
     """A module context whose function table loads segments on demand (the module body is
     complete, with stand-ins for unparsed functions, only when it is to be run)."""
-    tree = skeleton(module, needed, stubs=run_top)
-    aliases, imported = collect_imports(tree)
+    tree, imports = skeleton(module, needed, stubs=run_top)
+    aliases, imported = collect_imports(ast.Module(body=imports, type_ignores=[]))
     ctx = ModuleContext(tree=tree, text=module.text, aliases=aliases, imported=imported, lines=module.lines)
     ctx.functions = FunctionTable(module)
     return ctx

@@ -22,6 +22,8 @@ __all__ = [
     "SOURCE_NAMES",
     "TERMINATING_CALLS",
     "WEB_FRAMEWORKS",
+    "match_kinds",
+    "pattern_kinds",
     "pins_origin",
     "sanitizer_by_name",
     "scrub_kinds",
@@ -185,6 +187,57 @@ def pins_origin(prefix: object) -> bool:
 _NEGATED_CLASS = re.compile(r"\[\^((?:\\.|[^\]\\])+)\][+*]?")
 _CLASS_PART = re.compile(r"\\[wd]|[A-Za-z0-9]-[A-Za-z0-9]|\\.|.", re.S)
 _HARMLESS = frozenset("_-")  # kept punctuation that no sink kind gives a meaning to
+
+
+_ATOM = re.compile(r"(\[(?:\\.|[^\]\\])+\]|\\[wd]|[A-Za-z0-9_-])(?:[+*?]|\{\d+(?:,\d*)?\})?")
+
+
+def pattern_kinds(pattern: object) -> frozenset[str]:
+    """Sink kinds made safe by requiring a match of `pattern` from the start (`re.match`) to
+    the end: anchored by `$`/`\\Z`, every atom a class of harmless characters (`[A-Za-z0-9_]`,
+    `\\w`, `\\d`, letters) with any quantifier."""
+    if not isinstance(pattern, str) or not pattern.endswith(("$", r"\Z")):
+        return frozenset()
+    body = pattern.removeprefix("^").removesuffix("$").removesuffix(r"\Z")
+    kinds = ALL_KINDS
+    position = 0
+    while position < len(body):
+        atom = _ATOM.match(body, position)
+        if atom is None or not atom.group(1):
+            return frozenset()
+        if atom.group(1).startswith("["):
+            if atom.group(1).startswith("[^"):
+                return frozenset()
+            kinds = kinds & _class_kinds(atom.group(1)[1:-1])
+        position = atom.end()
+    return kinds if position else frozenset()
+
+
+_GROUPING = re.compile(r"\(\?:|\(\?P<\w+>|[()|^$]|\\[AZb]")
+
+
+def match_kinds(pattern: object) -> frozenset[str]:
+    """Sink kinds safe for any text a match of `pattern` holds (`re.search(r"(\\d+)", s)`):
+    groups, alternatives and anchors around atoms of harmless characters only."""
+    if not isinstance(pattern, str):
+        return frozenset()
+    atoms = _GROUPING.sub("", pattern)
+    return pattern_kinds(atoms + "$") if atoms else frozenset()
+
+
+def _class_kinds(content: str) -> frozenset[str]:
+    """Sink kinds safe for text made only of the characters a class lists."""
+    kept: set[str] = set()
+    for part in _CLASS_PART.findall(content):
+        if part in {r"\w", r"\d"} or (len(part) == 3 and part[1] == "-"):
+            continue  # word characters, digits, letter/digit ranges
+        kept.add(part[-1] if part.startswith("\\") else part)
+    kept -= set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+    if kept <= _HARMLESS:
+        return ALL_KINDS
+    if kept <= _HARMLESS | {"."}:
+        return ALL_KINDS - {"path"}
+    return frozenset()
 
 
 def scrub_kinds(pattern: object) -> frozenset[str]:

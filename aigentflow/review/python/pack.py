@@ -95,7 +95,7 @@ class PythonPack:
         if top is not None and not targets:
             return [f for part in (top, *valid.values()) for f in part.findings]
         analysed = targets | (others if top is None else set())
-        module.prefetch(i for i, s in enumerate(module.segments) if s.has_import)
+        module.prefetch(i for i, s in enumerate(module.segments) if s.kind == "other")
         ctx = new_context(module, set(), run_top=top is None)
         if top is not None and memo is not None:
             ctx.globals = memo.globals

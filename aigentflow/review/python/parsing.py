@@ -77,7 +77,8 @@ def iter_statements(node: ast.AST) -> Iterator[ast.stmt]:
 
 
 def parse_repairing(path: str, text: str) -> ast.Module | None:
-    """Parse; on a syntax error blank the offending line (keeping its indentation) and retry.
+    """Parse; on a syntax error blank the offending line (keeping its indentation) and retry:
+    first as `pass`, then, if the error stays there (inside brackets), as an empty line.
 
     Code being typed is often briefly invalid, and newer syntax (PEP 701 f-strings) fails on
     older interpreters: losing one line beats losing every finding of the file.
@@ -109,7 +110,11 @@ def parse_repairing(path: str, text: str) -> ast.Module | None:
             keyword = "return None" if stripped.startswith("return") else "pass"
             replacement = f"{indent}{keyword}\n"
             if replacement == original:
-                return None
+                # A statement cannot stand there: inside brackets the line can go. Indentation
+                # errors would only cascade down the block, one whole parse per line.
+                if isinstance(exc, IndentationError) or original == "\n":
+                    return None
+                replacement = "\n"
             lines[number - 1] = replacement
         except (RecursionError, MemoryError):
             return None

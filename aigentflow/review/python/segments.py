@@ -67,10 +67,6 @@ class Segment:
     def_names: tuple[str, ...]  # functions defined anywhere inside (a textual over-approximation)
     imports: tuple[str, ...]  # indented import statements (module code is known whole anyway)
 
-    @property
-    def has_import(self) -> bool:
-        return self.kind == "other" or bool(self.imports)
-
 
 def multiline_spans(text: str) -> tuple[list[int], list[int]]:
     """Start and end offsets of the multi-line (triple-quoted) strings of `text`."""
@@ -90,8 +86,14 @@ def _def_names(text: str) -> tuple[str, ...]:
 
 def _inner_imports(text: str) -> tuple[str, ...]:
     """Indented `import` and `from … import` statements of `text`."""
+    return tuple(statement for _, statement in _inner_import_spans(text))
+
+
+def _inner_import_spans(text: str) -> list[tuple[int, str]]:
+    """(offset, statement) of each indented import statement of `text` (textual: one in a
+    docstring counts too)."""
     ends = line_ends(text)
-    found: list[str] = []
+    found: list[tuple[int, str]] = []
     done = 0
     for word in _IMPORT_WORD.finditer(text):
         offset = word.start()
@@ -100,9 +102,9 @@ def _inner_imports(text: str) -> tuple[str, ...]:
             continue  # inside the last statement, at column 0, or not at the head of its line
         statement = _INNER_IMPORT.match(text, start)
         if statement is not None:
-            found.append(statement.group().strip())
+            found.append((offset, statement.group().strip()))
             done = statement.end()
-    return tuple(found)
+    return found
 
 
 def split_segments(
@@ -225,6 +227,21 @@ class SegmentedModule:
 
     def not_in_string(self, offset: int) -> bool:
         return not self.in_string(offset)
+
+    def import_stmts(self, index: int) -> list[ast.stmt] | None:
+        """The import statements inside a def or class segment, parsed from their own text: a
+        segment is not parsed only to learn what its functions import. None when they do not
+        parse that way (a backslash continuation): parse the segment then."""
+        segment = self.segments[index]
+        base = self.line_starts[segment.start - 1]
+        texts = [t for at, t in _inner_import_spans(segment.text) if not self.in_string(base + at)]
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                parsed = ast.parse("\n".join(texts)).body
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            return None
+        return parsed if all(isinstance(stmt, ast.Import | ast.ImportFrom) for stmt in parsed) else None
 
     def function_extents(self, index: int) -> list[tuple[int, int]]:
         """(def line, bound) for each function in a segment, read from the text: the function

@@ -7,6 +7,7 @@ import re
 from typing import TYPE_CHECKING
 
 from aigentflow.review.python.context import CallSite
+from aigentflow.review.python.library import MarkupText
 from aigentflow.review.python.sinkspecs import (
     CODE_FUNCS,
     DESER,
@@ -41,6 +42,11 @@ _SESSION_WRITES = frozenset({"update", "setdefault", "__setitem__"}) | _CONTAINE
 _SHELL_SCRIPT_FLAGS = frozenset({"-c", "/c", "/C", "-Command"})
 _POSIX_SHELLS = frozenset({"sh", "bash", "zsh", "/bin/sh", "/bin/bash"})
 SAX_EXTERNAL = "<sax-parser-external-entities>"
+_TEMPLATE_EXPR = re.compile(r"\{\{(.*?)\}\}", re.S)
+_ESCAPING_FILTER = re.compile(r"\|\s*(?:e|escape|int|float|length|count|urlencode|tojson)\s*(?:\(.*\))?\s*$")
+RAW_ENVIRONMENT = "<jinja2 environment without autoescape>"
+RAW_TEMPLATE = "<jinja2 template without autoescape>"
+_RESPONSES = frozenset({"Response", "make_response", "HttpResponse"})
 
 
 def _describe(node: ast.expr) -> str:
@@ -74,7 +80,9 @@ def _subprocess(
         return
     split = node.args[0] if node.args else None
     if isinstance(split, ast.Call) and ast.unparse(split.func).endswith("shlex.split"):
-        command = Val(items=(Val(), command.flat()))  # an argument vector: no shell parses it
+        # an argument vector: no shell parses it, the first word (if fixed) names the program
+        program = Val() if split.args and _fixed_first_word(it, split.args[0]) else command.flat()
+        command = Val(items=(program, command.flat()))
     shell = kwargs.get("shell")
     if shell is not None and (shell.consts is None or any(bool(v) for v in shell.consts)):
         it.report("cmd", node, desc, command)
@@ -88,7 +96,31 @@ def _subprocess(
         elif first.consts is not None and first.consts & SHELLS:
             _shell_vector(it, node, desc, first.consts, command.items)
         return
+    vector = node.args[0] if node.args else None
+    if (
+        isinstance(vector, ast.List | ast.Tuple)
+        and vector.elts
+        and not isinstance(vector.elts[0], ast.Starred)
+    ):
+        program = it.ev(vector.elts[0])  # ["ls", *names]: words unknown, the program is not
+        if program.tainted or (program.consts is not None and program.consts & SHELLS):
+            it.report("cmd", node, desc, program if program.tainted else command.flat())
+        return
     it.report("cmd", node, desc, command)
+
+
+def _fixed_first_word(it: FunctionInterp, text: ast.expr) -> bool:
+    """Whether text built as `"ls -l " + x` or `f"ls -l {x}"` starts with a constant word
+    that whitespace ends (the program `shlex.split` puts first)."""
+    while isinstance(text, ast.BinOp) and isinstance(text.op, ast.Add):
+        text = text.left
+    if isinstance(text, ast.JoinedStr) and text.values:
+        text = text.values[0]
+    head = it.ev(text)
+    if not head.known or not isinstance(head.value, str) or head.tainted:
+        return False
+    stripped = head.value.lstrip()
+    return bool(stripped) and any(c.isspace() for c in stripped)
 
 
 def _shell_vector(
@@ -186,6 +218,10 @@ def check_call(it: FunctionInterp, call: CallSite) -> None:
         and (location := _arg(args, kwargs, 0, "location", "url", "redirect_to")) is not None
     ):
         it.report("redirect", node, desc, location)
+    if last in _RESPONSES and (headers := _arg(args, kwargs, 2, "headers")) is not None:
+        location = _header(headers, "location")  # Response(status=302, headers={"Location": url})
+        if location is not None:
+            it.report("redirect", node, f"{desc}(headers={{'Location': ...}})", location)
     # LDAP
     if meth in LDAP_METHODS and recv is not None and it.ctx.imports_any("ldap", "ldap3"):
         parts = args[:3] + [
@@ -291,6 +327,42 @@ def _allows_pickle(flag: Val | None) -> bool:
     return flag is not None and flag.consts is not None and any(bool(v) for v in flag.consts)
 
 
+def _unescaped_templates(
+    name: str, last: str, recv: Val | None, args: list[Val], kwargs: dict[str, Val]
+) -> Val | None:
+    """Jinja2 without autoescape: `Environment()` (autoescape off unless asked), its templates,
+    `jinja2.Template(text)`; what their `.render(...)` makes holds the values unescaped."""
+    if name == "jinja2.Environment":
+        autoescape = kwargs.get("autoescape")
+        off = autoescape is None or (autoescape.consts is not None and not any(autoescape.consts))
+        return Val.const(RAW_ENVIRONMENT) if off else None
+    if name == "jinja2.Template" and args and not args[0].tainted:
+        return None if _escapes_all(args[0]) else Val.const(RAW_TEMPLATE)
+    if recv is None or not recv.known:
+        return None
+    if last in {"from_string", "get_template"} and recv.value == RAW_ENVIRONMENT:
+        if last == "from_string" and args and _escapes_all(args[0]):
+            return None
+        return Val(frozenset().union(*(a.all_labels() for a in args)), frozenset({RAW_TEMPLATE}))
+    if last in {"render", "stream"} and recv.value == RAW_TEMPLATE:
+        return Val(frozenset().union(*(a.all_labels() for a in [*args, *kwargs.values()])))
+    return None
+
+
+def _escapes_all(text: Val) -> bool:
+    """A constant template whose every `{{ ... }}` ends in an escaping filter (`|e`, `|int`)."""
+    if not text.known or not isinstance(text.value, str):
+        return False
+    return all(_ESCAPING_FILTER.search(expr) for expr in _TEMPLATE_EXPR.findall(text.value))
+
+
+def _header(headers: Val, name: str) -> Val | None:
+    """The value of header `name` in a headers dict built in view."""
+    if headers.keys is None:
+        return None
+    return next((v for k, v in headers.keys.items() if str(k).lower() == name), None)
+
+
 def _non_html_headers(headers: Val) -> bool:
     """A headers dict whose Content-Type is known and not HTML."""
     if headers.keys is None:
@@ -318,6 +390,9 @@ def special_result(
 ) -> Val | None:
     """Values of calls with known effects on taint (responses, templates, parsers)."""
     last = name.rsplit(".", 1)[-1]
+    raw = _unescaped_templates(name, last, recv, args, kwargs)
+    if raw is not None:
+        return raw
     if last in {"render_template", "TemplateResponse", "render"} and "string" not in last:
         return Val(frozenset().union(*(a.all_labels() for a in [*args, *kwargs.values()]))).sanitized({"xss"})
     if last in {"jsonify", "send_file", "send_from_directory", "FileResponse"} or last.upper().endswith(
@@ -336,6 +411,8 @@ def special_result(
             if header is not None and header.known and "html" not in str(header.value):
                 return body.flat().sanitized({"xss"})
         return body if body.items is not None else body.flat()
+    if last == "Markup" and len(args) == 1 and args[0].known and isinstance(args[0].value, str):
+        return Val.const(MarkupText(args[0].value))  # its `%`, `+` and `.format` escape what they add
     if last in XSS_FUNCS or last == "Markup":
         return Val(frozenset().union(*(a.all_labels() for a in args))).sanitized({"xss"})
     if name == "lxml.etree.XMLParser":

@@ -13,11 +13,19 @@ from dataclasses import replace
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from aigentflow.review.python import exprs
+from aigentflow.review.python import calls, exprs, inline
 from aigentflow.review.python.context import Flow, ModuleContext, ParamSink, Summary
 from aigentflow.review.python.guards import refine
 from aigentflow.review.python.model import TERMINATING_CALLS, WEB_FRAMEWORKS
 from aigentflow.review.python.parsing import module_statements
+from aigentflow.review.python.routes import (
+    REQUEST_PARAMS,
+    ROUTE_ATTRS,
+    in_view_class,
+    registered_views,
+    route_info,
+    view_handler,
+)
 from aigentflow.review.python.values import ALL_KINDS, Label, Origin, Val, join_all
 
 if TYPE_CHECKING:
@@ -27,11 +35,6 @@ __all__ = ["FunctionInterp", "analyze_module", "hint_pattern", "may_hold_finding
 
 Env = dict[str, Val]
 FuncNode = ast.FunctionDef | ast.AsyncFunctionDef
-ROUTE_ATTRS = frozenset({"route", "get", "post", "put", "delete", "patch", "api_route", "websocket", "head"})
-REQUEST_PARAMS = frozenset({"request", "req"})
-_HTTP_METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "dispatch"})
-_VIEW_FUNC = re.compile(r"add_url_rule\([^)]*?view_func\s*=\s*(\w+)\s*[,)]")
-_VIEW_POSITIONAL = re.compile(r"add_url_rule\(\s*[^,()]+,\s*[^,()]+,\s*(\w+)\s*[,)]")
 _VALIDATING = frozenset(
     {
         "int", "float", "uuid.UUID", "ipaddress.ip_address", "ipaddress.ip_network", "ipaddress.IPv4Address",
@@ -39,8 +42,9 @@ _VALIDATING = frozenset(
         "decimal.Decimal",
     }
 )  # fmt: skip
-_NUMERIC_CONVERTERS = frozenset({"int", "float", "uuid"})  # values that cannot carry an attack
 _URL_PARSERS = frozenset({"urlparse", "urlsplit", "urllib.parse.urlparse", "urllib.parse.urlsplit"})
+_PATH_KIND = frozenset({"path"})
+_MATCHERS = frozenset({"match", "search", "fullmatch"})
 _STEP_BUDGET = 20_000  # statements interpreted per function before the rest is skipped
 # Text that must appear in a function for it to hold a source or a configuration-rule call.
 # Functions without any are skipped (most library code): their flows start nowhere.
@@ -95,46 +99,6 @@ def _same_env(a: Env, b: Env) -> bool:
     return a.keys() == b.keys() and all(_same_val(v, b[k]) for k, v in a.items())
 
 
-def route_info(
-    fn: FuncNode, web: bool = True, django: bool = False, views: bool = False
-) -> tuple[bool, set[str]]:
-    """Whether `fn` handles web requests, and which of its parameters carry request data.
-
-    `views`: the module imports class-based views (Flask `MethodView`), whose `get`/`post`/...
-    methods handle requests with the URL's variables as parameters.
-    """
-    params = [a.arg for a in fn.args.args + fn.args.kwonlyargs]
-    for dec in fn.decorator_list:
-        target = dec.func if isinstance(dec, ast.Call) else dec
-        name = target.attr if isinstance(target, ast.Attribute) else getattr(target, "id", "")
-        if name in {"errorhandler", "app_errorhandler"}:
-            return True, set()  # an error page: what it returns is HTML too
-        if name not in ROUTE_ATTRS:
-            continue
-        path = ""
-        if isinstance(dec, ast.Call) and dec.args and isinstance(dec.args[0], ast.Constant):
-            path = str(dec.args[0].value)
-        if "<" in path:  # Flask/Werkzeug converters name the path parameters
-            names = {
-                variable.split(":")[-1]
-                for variable in (part.split(">")[0] for part in path.split("<")[1:])
-                if variable.split(":")[0] not in _NUMERIC_CONVERTERS or ":" not in variable
-            }
-            return True, {p for p in params if p in names}
-        if name != "route":  # FastAPI-style: parameters are query/path/body values
-            return True, {p for p in params if p not in {"self", "db", "session", "background_tasks"}}
-        return True, set()
-    if django and params and params[0] in REQUEST_PARAMS:  # a Django view: URL captures follow
-        return True, set(params[1:])
-    if django and params[:1] == ["self"] and params[1:2] == ["request"] and fn.name in _HTTP_METHODS:
-        return True, set(params[2:])  # a method of a class-based view
-    if views and params[:1] == ["self"] and fn.name in _HTTP_METHODS:
-        return True, set(params[1:])  # a method of a Flask MethodView: URL variables follow
-    if web and params and params[0] in REQUEST_PARAMS:  # a Starlette-style endpoint
-        return True, set()
-    return False, set()
-
-
 class FunctionInterp(exprs.ExprEvaluator):
     """Interprets one function (or the module body) and records flows and its summary."""
 
@@ -147,13 +111,15 @@ class FunctionInterp(exprs.ExprEvaluator):
         self.params: list[str] = []
         self.loop_exits: list[list[Env]] = []
         self.steps = 0
+        self.depth = 0  # how deep inside inline calls of local functions this interpreter runs
+        self.inlining: set[str] = set()  # local functions being followed (no recursion)
         if fn is not None:
             self._bind_params(fn)
 
     def _bind_params(self, fn: FuncNode) -> None:
         web = self.ctx.imports_any(*WEB_FRAMEWORKS)
         views = (
-            web and _view_handler(fn) and self.ctx.imports_any("flask.views") and _in_view_class(self.ctx, fn)
+            web and view_handler(fn) and self.ctx.imports_any("flask.views") and in_view_class(self.ctx, fn)
         )
         self.is_route, sources = route_info(fn, web, self.ctx.imports_any("django", "rest_framework"), views)
         if web and not self.is_route and fn.name in registered_views(self.ctx.text):
@@ -259,7 +225,17 @@ class FunctionInterp(exprs.ExprEvaluator):
 
     def _validated(self, name: str, call: ast.Call) -> None:
         """A conversion whose result is dropped (`ipaddress.ip_address(host)`, `int(n)`) only
-        checks its argument: past it (it raises otherwise) the variable is well-formed."""
+        checks its argument: past it (it raises otherwise) the variable is well-formed. So does
+        `path.relative_to(base)` (ValueError when `path` is not under `base`)."""
+        func = call.func
+        if (
+            isinstance(func, ast.Attribute)
+            and func.attr == "relative_to"
+            and isinstance(func.value, ast.Name)
+            and func.value.id in self.env
+        ):
+            self.env[func.value.id] = self.env[func.value.id].sanitized(_PATH_KIND)
+            return
         if len(call.args) != 1 or not isinstance(arg := call.args[0], ast.Name) or arg.id not in self.env:
             return
         if name in _VALIDATING or name.rsplit(".", 1)[-1].lower().startswith(("validate", "check_")):
@@ -271,7 +247,22 @@ class FunctionInterp(exprs.ExprEvaluator):
             self.assign(target, val, st)
             if isinstance(target, ast.Name):
                 self._note_url_parts(target.id, st.value)
+                self._note_match(target.id, st.value)
+                if isinstance(st.value, ast.Lambda | ast.Call):
+                    inline.note_local(self, target.id, st.value)
         return True
+
+    def _note_match(self, name: str, value: ast.expr) -> None:
+        """Remember `m = re.match(pattern, s)`, so that `m.group(1)` holds group 1's characters."""
+        if self.match_patterns:
+            self.match_patterns.pop(name, None)
+        if (
+            isinstance(value, ast.Call)
+            and isinstance(func := value.func, ast.Attribute | ast.Name)
+            and (func.attr if isinstance(func, ast.Attribute) else func.id) in _MATCHERS
+            and (pattern := calls.regex_pattern(self, value)) is not None
+        ):
+            self.match_patterns[name] = pattern
 
     def _note_url_parts(self, name: str, value: ast.expr) -> None:
         """Remember `parts = urlparse(url)`, so that a check of `parts.netloc` validates `url`."""
@@ -426,37 +417,42 @@ class FunctionInterp(exprs.ExprEvaluator):
 
     def s_FunctionDef(self, st: FuncNode) -> bool:
         self.env.pop(st.name, None)
+        if self.fn is not None:  # a nested function: called here, it runs with our variables
+            self.local_defs[st.name] = st
+        # A module-level function is a module function (summaries), whether or not its body was
+        # parsed: incremental review runs module code with bodiless stand-ins for most of them.
         return True
 
+    def e_Yield(self, node: ast.Yield) -> Val:
+        """A generator's yielded values are what iterating over its result gives."""
+        val = self.ev(node.value) if node.value is not None else Val.const(None)
+        self.ret = val if self.ret is None else self.ret.join(val)
+        return Val()
+
+    def e_YieldFrom(self, node: ast.YieldFrom) -> Val:
+        val = self.ev(node.value).flat()
+        self.ret = val if self.ret is None else self.ret.join(val)
+        return Val()
+
+    # ----------------------------------------------------------------- inline calls
+    def nested(self, name: str) -> FunctionInterp:
+        """An interpreter for the body of local function `name`, seeing this one's variables."""
+        sub = FunctionInterp(self.ctx, None)
+        sub.fn, sub.is_route, sub.allow_summaries = self.fn, False, self.allow_summaries
+        sub.env = dict(self.env)
+        sub.local_defs = dict(self.local_defs)
+        sub.url_parts = dict(self.url_parts)
+        sub.ext_entities = self.ext_entities
+        sub.depth, sub.inlining = self.depth + 1, {*self.inlining, name}
+        sub.steps = self.steps
+        return sub
+
+    def absorb(self, sub: FunctionInterp) -> None:
+        """Keep what an inline call found: sinks its parameters reached, the steps it took."""
+        self.param_sinks.extend(sub.param_sinks)
+        self.steps = sub.steps
+
     s_AsyncFunctionDef = s_FunctionDef
-
-
-def _view_handler(fn: FuncNode) -> bool:
-    """A method that may handle requests in a class-based view (URL variables are its sources)."""
-    return fn.name in _HTTP_METHODS and bool(fn.args.args) and fn.args.args[0].arg == "self"
-
-
-@lru_cache(maxsize=8)
-def registered_views(text: str) -> frozenset[str]:
-    """Functions registered as views without a decorator: `app.add_url_rule(rule, view_func=f)`
-    or `app.add_url_rule(rule, endpoint, f)`."""
-    if "add_url_rule" not in text:
-        return frozenset()
-    return frozenset(_VIEW_FUNC.findall(text)) | frozenset(_VIEW_POSITIONAL.findall(text))
-
-
-def _in_view_class(ctx: ModuleContext, fn: FuncNode) -> bool:
-    """Whether the top-level class around `fn` names a view base (`class Items(MethodView):`);
-    read from the text, as a function node does not know its class."""
-    starts = ctx.pos.starts
-    begin = starts[fn.lineno - 1] if fn.lineno <= len(starts) else len(ctx.text)
-    header = ctx.text.rfind("\nclass ", 0, begin)
-    if header < 0:
-        header = 0 if ctx.text.startswith("class ") else -1
-    if header < 0:
-        return False
-    line_end = ctx.text.find("\n", header + 1)
-    return "View" in ctx.text[header : line_end if line_end >= 0 else begin]
 
 
 def summarize(ctx: ModuleContext, name: str) -> Summary | None:
@@ -527,7 +523,7 @@ def analyze_module(
         begin = starts[first - 1] if first <= len(starts) else size
         end = starts[last] if last < len(starts) else size
         if not ctx.mentions(hints, begin, end) and not (
-            views and _view_handler(node) and _in_view_class(ctx, node)
+            views and view_handler(node) and in_view_class(ctx, node)
         ):
             continue  # no source and no configuration call: analysed only if a caller needs it
         if ctx.functions.get(node.name) is node:
