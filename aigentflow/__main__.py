@@ -1,7 +1,5 @@
 """`python -m aigentflow` runs the command line."""
 
-import sys
+from aigentflow.cli import entry
 
-from aigentflow.cli import main
-
-sys.exit(main())
+entry()

@@ -9,10 +9,14 @@ in `COMMANDS`.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
+import logging
+import os
 import sys
 from collections.abc import Sequence
 from types import ModuleType
+from typing import NoReturn
 
 from aigentflow import __version__
 from aigentflow.errors import AigentflowError
@@ -52,6 +56,10 @@ SUMMARIES: dict[str, str] = {
 }
 
 
+def _command_of(args: Sequence[str]) -> str | None:
+    return next((a for a in args if not a.startswith("-")), None)
+
+
 def _module(command: str) -> ModuleType:
     return importlib.import_module(f"aigentflow.cli.{COMMANDS[command]}")
 
@@ -69,10 +77,28 @@ def _parser(command: str | None) -> argparse.ArgumentParser:
     return parser
 
 
+# Commands that end holding a large heap and nothing to clean up (every file they write is
+# closed, their output flushed): they exit without tearing the heap down. `aigentflow review`
+# of a tree spent ~0.5 s freeing syntax trees after its report was written.
+_QUICK_EXIT = frozenset({"review"})
+
+
+def entry() -> NoReturn:
+    """The `aigentflow` executable (and `python -m aigentflow`): `main`, then exit."""
+    code = main()
+    if _command_of(sys.argv[1:]) in _QUICK_EXIT:
+        logging.shutdown()
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(OSError, ValueError):  # a closed pipe: nothing to deliver
+                stream.flush()
+        os._exit(code)
+    sys.exit(code)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Parse `argv`, run the command, return its exit code (2 for usage and errors)."""
     args_list = list(sys.argv[1:] if argv is None else argv)
-    command = next((a for a in args_list if not a.startswith("-")), None)
+    command = _command_of(args_list)
     parser = _parser(command if command in COMMANDS else None)
     args = parser.parse_args(args_list)
     try:

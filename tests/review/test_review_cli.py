@@ -67,3 +67,13 @@ def test_unreadable_inputs_are_skipped_with_a_reason_and_the_rest_is_reviewed(pr
 def test_a_missing_path_is_a_clear_error(project: Path) -> None:
     result = cli("review", "nope.py", cwd=project)
     assert result.returncode == 2 and "no such file or folder: nope.py" in result.stderr
+
+
+def test_a_long_report_arrives_whole_through_a_pipe_before_the_command_exits(workspace: Path) -> None:
+    # The review command exits without tearing its heap down; its output is flushed first.
+    lines = [f'TOKEN_{i} = "{FAKE_AWS_KEY}"' for i in range(1_500)]
+    (workspace / "keys.py").write_text("\n".join(lines) + "\n")
+    result = cli("review", "keys.py", "--format", "json", cwd=workspace)
+    assert result.returncode == 1
+    assert len(result.stdout) > 256_000  # several pipe buffers
+    assert len(json.loads(result.stdout)) == 1_500
