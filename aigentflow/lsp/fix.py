@@ -165,6 +165,7 @@ async def _build_test_fix(ls: AigentflowLanguageServer, args: tuple[Any, ...]) -
         raise JsonRpcInvalidParams.of(ValueError("build-test-fix is not available"))
     record = await _progress(ls, runs, await runs.start(_target(ls, args)))
     publish_failures(ls, record)
+    await ls.session.published()  # the failing tests are on screen when the command answers
     applied = await _offer(ls, runs, record) if record.diff and record.resolution is None else False
     return {
         "runId": record.id,

@@ -155,6 +155,12 @@ class LspSession:
         self._publishing.add(task)
         task.add_done_callback(self._publishing.discard)
 
+    async def published(self) -> None:
+        """Wait until every publish started so far has been sent (a command that changed what
+        is shown answers after the editor has it)."""
+        if self._publishing:
+            await asyncio.gather(*list(self._publishing), return_exceptions=True)
+
     async def publish_async(self, uri: str, findings: list[Finding] | None = None) -> None:
         version = self._version(uri)
         try:
