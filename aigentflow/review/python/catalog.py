@@ -183,7 +183,7 @@ CONFIG_RULES: dict[str, RuleMeta] = {
     ),
     "shell": _rule(
         "python.subprocess-shell",
-        "Subprocess with shell=True",
+        "Shell command built from a parameter (shell=True)",
         L,
         78,
         A03,
