@@ -7,7 +7,7 @@ import operator
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from aigentflow.review.python import calls, containers, forms, hooks, inline, library, records, sinks
+from aigentflow.review.python import calls, containers, forms, hooks, inline, library, methods, records, sinks
 from aigentflow.review.python.context import ModuleContext
 from aigentflow.review.python.guards import refine
 from aigentflow.review.python.hooks import G_OBJECTS
@@ -225,7 +225,7 @@ class ExprEvaluator:
                     return forms.field_val(self.ctx.text, form, held, node.attr)
                 if (field := records.record_field(held, node.attr)) is not None:  # `row.name`
                     return field
-                if held.keys is not None and calls.INSTANCE in held.consts and node.attr in held.keys:
+                if held.keys is not None and methods.INSTANCE in held.consts and node.attr in held.keys:
                     return held.keys[node.attr]  # `obj.label` that only __init__ set
             if held is None and self.ctx.aliases.get(base.id) in G_OBJECTS:
                 return hooks.g_value(self, node.attr)  # type: ignore[arg-type]  # set by before_request

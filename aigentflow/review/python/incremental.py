@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 from aigentflow.review.findings import Finding
-from aigentflow.review.python.calls import module_classes
 from aigentflow.review.python.context import FunctionTable, ModuleContext, SegmentLoadError, collect_imports
+from aigentflow.review.python.methods import module_classes
 from aigentflow.review.python.parsing import iter_statements
 from aigentflow.review.python.records import read_part
 from aigentflow.review.python.segments import SegmentedModule

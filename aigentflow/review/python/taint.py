@@ -13,7 +13,7 @@ from dataclasses import replace
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from aigentflow.review.python import calls, exprs, inline
+from aigentflow.review.python import exprs, inline, regexes
 from aigentflow.review.python.context import Flow, ModuleContext, ParamSink, Summary
 from aigentflow.review.python.guards import refine
 from aigentflow.review.python.model import TERMINATING_CALLS, WEB_FRAMEWORKS
@@ -260,7 +260,7 @@ class FunctionInterp(exprs.ExprEvaluator):
             isinstance(value, ast.Call)
             and isinstance(func := value.func, ast.Attribute | ast.Name)
             and (func.attr if isinstance(func, ast.Attribute) else func.id) in _MATCHERS
-            and (pattern := calls.regex_pattern(self, value)) is not None
+            and (pattern := regexes.regex_pattern(self, value)) is not None
         ):
             self.match_patterns[name] = pattern
 
