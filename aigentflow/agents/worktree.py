@@ -1,9 +1,8 @@
 """Isolated git worktrees where fixes are tried: the user's working tree is never touched.
 
-Every git call goes through `git()`: an argv list (no shell), with `core.fsmonitor` off and hooks
-pointed at /dev/null, because a repository's own config could otherwise make git run programs
-it names. A fix worktree starts as a snapshot of the user's working tree (HEAD + uncommitted
-changes + untracked files), committed on branch `aigentflow/fix-{run_id}`, so the fix's diff is
+Every git call goes through `gitrun.git()` (no shell, no fsmonitor, no hooks). A fix worktree
+starts as a snapshot of the user's working tree (HEAD + uncommitted changes + untracked files),
+committed on branch `aigentflow/fix-{run_id}`, so the fix's diff is
 exactly "worktree vs snapshot". Accepting applies that diff to the user's working tree;
 rejecting removes the worktree and its branch.
 """
@@ -12,17 +11,15 @@ from __future__ import annotations
 
 import logging
 import shutil
-import subprocess
 from collections.abc import Sequence
 from pathlib import Path
 
-from aigentflow.errors import AigentflowError
+from aigentflow.gitrun import GitError, git
 
 __all__ = ["FixWorktree", "GitError", "git", "repo_root"]
 
 logger = logging.getLogger(__name__)
 
-_SAFE = ["-c", "core.fsmonitor=false", "-c", "core.hooksPath=/dev/null"]
 _IDENTITY = [
     "-c",
     "user.name=Aigentflow",
@@ -31,25 +28,6 @@ _IDENTITY = [
     "-c",
     "commit.gpgsign=false",
 ]
-
-
-class GitError(AigentflowError):
-    """A git command failed; the message carries git's own error line."""
-
-
-def git(
-    cwd: Path, *args: str, stdin: bytes | None = None, check: bool = True, timeout_s: float = 60.0
-) -> str:
-    """Run one git command in `cwd` and return its stdout; GitError when it fails and `check`."""
-    argv = ["git", *_SAFE, *args]
-    try:
-        done = subprocess.run(argv, cwd=cwd, input=stdin, capture_output=True, timeout=timeout_s, check=False)
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        raise GitError(f"git {args[0]}: {exc}") from None
-    if check and done.returncode != 0:
-        error = done.stderr.decode(errors="replace").strip().splitlines()
-        raise GitError(f"git {args[0]}: {error[-1] if error else f'exit {done.returncode}'}")
-    return done.stdout.decode(errors="replace")
 
 
 def repo_root(path: Path) -> Path | None:

@@ -12,14 +12,12 @@ history showed no gain where the signal is fair (context/README.md "Recency of e
 
 Why git and not mtimes alone: a fresh clone, a branch switch or a `git pull` stamps every
 touched file with the same mtime, which says nothing about what the developer worked on;
-commit times do. `git` runs without a shell, with `core.fsmonitor` off (a repository's own
-config could otherwise name a program to run).
+commit times do. git runs through `gitrun.git` (no shell, no fsmonitor, no hooks).
 """
 
 from __future__ import annotations
 
 import logging
-import subprocess
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -27,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from aigentflow.events import FileChanged
+from aigentflow.gitrun import GitError, git
 from aigentflow.workspace import Workspace
 
 if TYPE_CHECKING:  # ranking builds pydantic models: not worth importing for a type alias
@@ -36,7 +35,6 @@ __all__ = ["EditRecency", "git_edit_times", "mtime_edit_times", "seed_edit_times
 
 logger = logging.getLogger(__name__)
 
-_GIT = ("git", "-c", "core.fsmonitor=false", "-c", "core.quotepath=false")
 _TIMEOUT_S = 30
 _MAX_COMMITS = 1000  # enough history to date every file worked on in months; bounded start-up cost
 _COMMIT_MARK = "\x01"
@@ -156,21 +154,10 @@ def _git_lines(root: Path, *args: str) -> list[str]:
 
 
 def _git(root: Path, *args: str) -> str | None:
-    """git's stdout, or None (logged) if git is missing, fails or `root` is not a repository."""
+    """git's stdout (a path that is not UTF-8 only fails to match), or None (logged) if git is
+    missing, fails or `root` is not a repository."""
     try:
-        done = subprocess.run(
-            [*_GIT, *args],
-            cwd=root,
-            capture_output=True,
-            encoding="utf-8",
-            errors="replace",  # a path that is not UTF-8 only fails to match, it does not raise
-            timeout=_TIMEOUT_S,
-            check=False,
-        )
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        logger.info("edit recency: git %s failed: %s", args[0], exc)
+        return git(root, "-c", "core.quotepath=false", *args, timeout_s=_TIMEOUT_S)
+    except GitError as exc:
+        logger.debug("edit recency: %s", exc)
         return None
-    if done.returncode != 0:
-        logger.debug("edit recency: git %s: %s", args[0], done.stderr.strip()[:200])
-        return None
-    return done.stdout

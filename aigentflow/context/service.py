@@ -92,22 +92,21 @@ class ContextService:
         language: str | None = None,
         path_glob: str | None = None,
     ) -> list[SearchHit]:
-        boost = self.settings.recency_boost
-        if not boost:
-            return self.index.search(query, limit, mode=mode, language=language, path_glob=path_glob)
         from aigentflow.context.ranking import SearchWeights
 
-        weights = SearchWeights(
-            recency_boost=boost, recency_half_life_s=self.settings.recency_half_life_hours * 3600.0
-        )
+        boost = self.settings.recency_boost  # 0: off, the default weights and no lookup
         return self.index.search(
             query,
             limit,
             mode=mode,
             language=language,
             path_glob=path_glob,
-            weights=weights,
-            recency=self.recency.lookup(),
+            weights=SearchWeights(
+                recency_boost=boost, recency_half_life_s=self.settings.recency_half_life_hours * 3600.0
+            )
+            if boost
+            else None,
+            recency=self.recency.lookup() if boost else None,
         )
 
     def status(self) -> IndexStatus:

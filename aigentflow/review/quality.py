@@ -115,7 +115,7 @@ class QualityPack:
     def check(self, source: SourceFile) -> Iterable[Finding]:
         # Imported here so that loading the settings does not load the analysis; shares its parse.
         from aigentflow.review.python.incremental import Memos, move_findings
-        from aigentflow.review.python.parsing import Positions, iter_statements, module_statements
+        from aigentflow.review.python.parsing import iter_statements, module_statements
         from aigentflow.review.python.versions import LineMap, segmented
 
         module = segmented(source.path, source.text)
@@ -124,7 +124,7 @@ class QualityPack:
         memos = self._memos
         memo = memos.get(source.path)
         lines = LineMap(memo[0], module) if memo is not None else None
-        pos = Positions(source.text, module.lines)
+        pos = module.positions
         known: dict[str, tuple[Finding, ...]] = {}
         results: dict[int, list[Finding]] = {}
         for index, segment in enumerate(module.segments):

@@ -169,7 +169,7 @@ class ModuleContext:
     flows: list[Flow] = field(default_factory=list)
     hits: list[ConfigHit] = field(default_factory=list)
     calls: list[tuple[FuncNode, str]] = field(default_factory=list)  # (caller, module function used)
-    lines: list[str] | None = None  # the text split as the parser splits it, when already known
+    positions: Positions | None = None  # the text's lines and their offsets, when already known
     pos: Positions = field(init=False)
     _imports_memo: dict[tuple[str, ...], bool] = field(default_factory=dict, repr=False)
     _matches: dict[re.Pattern[str], BlockMatches] = field(default_factory=dict, repr=False)
@@ -183,7 +183,7 @@ class ModuleContext:
         return found.any(begin, len(self.text) if end is None else end)
 
     def __post_init__(self) -> None:
-        self.pos = Positions(self.text, self.lines)
+        self.pos = self.positions or Positions(self.text)
 
     def imports_any(self, *prefixes: str) -> bool:
         """Whether the module imports any of these modules (or their submodules); memoized."""

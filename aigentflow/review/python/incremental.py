@@ -214,7 +214,9 @@ def new_context(module: SegmentedModule, needed: set[int], *, run_top: bool = Tr
     complete, with stand-ins for unparsed functions, only when it is to be run)."""
     tree, imports = skeleton(module, needed, stubs=run_top)
     aliases, imported = collect_imports(ast.Module(body=imports, type_ignores=[]))
-    ctx = ModuleContext(tree=tree, text=module.text, aliases=aliases, imported=imported, lines=module.lines)
+    ctx = ModuleContext(
+        tree=tree, text=module.text, aliases=aliases, imported=imported, positions=module.positions
+    )
     ctx.functions = FunctionTable(module)
     return ctx
 

@@ -248,16 +248,4 @@ def scrub_kinds(pattern: object) -> frozenset[str]:
     if pattern in {r"\W", r"\W+", r"[\W]", r"[\W]+"}:
         return ALL_KINDS
     match = _NEGATED_CLASS.fullmatch(pattern)
-    if match is None:
-        return frozenset()
-    kept: set[str] = set()
-    for part in _CLASS_PART.findall(match.group(1)):
-        if part in {r"\w", r"\d"} or (len(part) == 3 and part[1] == "-"):
-            continue  # word characters, digits, letter/digit ranges
-        kept.add(part[-1] if part.startswith("\\") else part)
-    kept -= set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
-    if kept <= _HARMLESS:
-        return ALL_KINDS
-    if kept <= _HARMLESS | {"."}:
-        return ALL_KINDS - {"path"}
-    return frozenset()
+    return frozenset() if match is None else _class_kinds(match.group(1))

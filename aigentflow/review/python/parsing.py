@@ -183,11 +183,11 @@ def split_lines(text: str) -> list[str]:
 class Positions:
     """Converts AST positions (UTF-8 byte columns) into 1-based code-point columns."""
 
-    def __init__(self, text: str, lines: list[str] | None = None) -> None:
+    def __init__(self, text: str, lines: list[str] | None = None, starts: list[int] | None = None) -> None:
         # Only \n, \r\n and \r end lines for the parser; str.splitlines() would also split at
         # form feeds and other separators and shift every later line number.
         self.lines: list[str] = lines if lines is not None else _LINE.findall(text)
-        self._starts: list[int] | None = None
+        self._starts: list[int] | None = starts  # `lines`' first offsets, when already known
 
     @property
     def starts(self) -> list[int]:

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from aigentflow.review.lineheads import heads_of_lines
 from aigentflow.review.python.values import Val
 
 __all__ = [
@@ -28,6 +29,7 @@ __all__ = [
 
 _READ_HEADERS = ("Form", "dataclass", "NamedTuple")
 _PLAIN_HEADER = re.compile(r"class\s+\w+\s*(?:\(\s*(?:object)?\s*\))?\s*$")
+_NEXT_TOP_LINE = re.compile(r"\n\S")
 _METHOD = re.compile(r"(?:async\s+)?def\s")
 _NAMEDTUPLES = frozenset({"collections.namedtuple", "namedtuple"})
 
@@ -73,9 +75,17 @@ def record_field(held: Val, attr: str) -> Val | None:
 
 
 def class_text(text: str, name: str) -> str | None:
-    """The source of the top-level class `name` (its decorators included)."""
-    match = re.search(rf"^(?:@[^\n]*\n)*class[ \t]+{re.escape(name)}\b.*?(?=^\S|\Z)", text, re.M | re.S)
-    return match.group(0) if match is not None else None
+    """The source of the top-level class `name` (its decorators included): from its header,
+    found where it heads a line at column 0, to the next line that starts with code."""
+    header = re.compile(rf"class[ \t]+{re.escape(name)}\b")
+    match = next((m for m, indent in heads_of_lines(text, header) if not indent), None)
+    if match is None:
+        return None
+    start = match.start()
+    while start and text.startswith("@", above := text.rfind("\n", 0, start - 1) + 1):
+        start = above  # the decorator lines right above
+    after = _NEXT_TOP_LINE.search(text, match.end())
+    return text[start : after.start() + 1 if after else len(text)]
 
 
 def read_part(source: str) -> str | None:

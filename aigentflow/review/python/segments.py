@@ -25,9 +25,9 @@ from typing import Literal
 
 from aigentflow.review.blockscan import BlockMatches
 from aigentflow.review.lineheads import heads_of_lines, line_ends, line_start
-from aigentflow.review.python.parsing import parse_python, parse_repairing
+from aigentflow.review.python.parsing import Positions, parse_python, parse_repairing
 
-__all__ = ["Segment", "SegmentedModule", "multiline_spans", "split_segments"]
+__all__ = ["Segment", "SegmentedModule", "line_offsets", "multiline_spans", "split_segments"]
 
 SegmentKind = Literal["def", "class", "other"]
 
@@ -66,6 +66,11 @@ class Segment:
     kind: SegmentKind
     def_names: tuple[str, ...]  # functions defined anywhere inside (a textual over-approximation)
     imports: tuple[str, ...]  # indented import statements (module code is known whole anyway)
+
+
+def line_offsets(lines: list[str]) -> list[int]:
+    """Offset of each line's first character, and the text's length last."""
+    return list(itertools.accumulate((len(line) for line in lines), initial=0))
 
 
 def multiline_spans(text: str) -> tuple[list[int], list[int]]:
@@ -112,12 +117,14 @@ def split_segments(
     lines: list[str],
     reuse: dict[str, Segment] | None = None,
     spans: tuple[list[int], list[int]] | None = None,
+    line_starts: list[int] | None = None,
 ) -> list[Segment]:
     """The segments of a module's text (`lines` as the parser splits them); `reuse` holds the
     previous version's segments by text, whose derived fields need no recomputing; `spans`
-    the multi-line strings (computed when not given)."""
+    the multi-line strings and `line_starts` the lines' offsets (`line_offsets`), computed
+    when not given."""
     span_starts, span_ends = spans if spans is not None else multiline_spans(text)
-    line_starts = list(itertools.accumulate((len(line) for line in lines), initial=0))
+    line_starts = line_starts if line_starts is not None else line_offsets(lines)
     bounds: list[int] = [0]  # line indexes where segments start
     has_code = False
     pending_decorator = False
@@ -194,6 +201,7 @@ class SegmentedModule:
     path: str
     text: str
     lines: list[str]
+    line_starts: list[int]  # offset of each line's first character, and the text's length last
     segments: list[Segment]
     string_spans: tuple[list[int], list[int]] = field(default_factory=lambda: ([], []), repr=False)
     _stmts: dict[int, list[ast.stmt]] = field(default_factory=dict, repr=False)
@@ -207,9 +215,9 @@ class SegmentedModule:
         return [s.start for s in self.segments]
 
     @cached_property
-    def line_starts(self) -> list[int]:
-        """Offset of each line's first character, and the text's length last."""
-        return list(itertools.accumulate((len(line) for line in self.lines), initial=0))
+    def positions(self) -> Positions:
+        """AST positions to text positions, sharing this version's lines and their offsets."""
+        return Positions(self.text, self.lines, self.line_starts[:-1])
 
     def in_string(self, offset: int) -> bool:
         """Whether a text offset lies inside a multi-line string."""

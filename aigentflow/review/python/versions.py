@@ -7,7 +7,7 @@ import threading
 from collections import OrderedDict
 
 from aigentflow.review.python.parsing import split_lines
-from aigentflow.review.python.segments import SegmentedModule, multiline_spans, split_segments
+from aigentflow.review.python.segments import SegmentedModule, line_offsets, multiline_spans, split_segments
 
 __all__ = ["LineMap", "segmented"]
 
@@ -54,11 +54,13 @@ def segmented(path: str, text: str) -> SegmentedModule:
     lines = split_lines(text)
     reuse = {s.text: s for s in previous.segments} if previous is not None else None
     spans = multiline_spans(text)
+    starts = line_offsets(lines)
     module = SegmentedModule(
         path=path,
         text=text,
         lines=lines,
-        segments=split_segments(text, lines, reuse, spans),
+        line_starts=starts,  # computed once for the split, the module and its positions
+        segments=split_segments(text, lines, reuse, spans, starts),
         string_spans=spans,
     )
     if previous is not None:
