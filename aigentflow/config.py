@@ -16,8 +16,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import platformdirs
-import yaml
 from pydantic import ValidationError
 
 from aigentflow.errors import ConfigError
@@ -55,6 +53,8 @@ def org_config_path() -> Path:
     env = os.environ.get("AIGENTFLOW_ORG_CONFIG")
     if env:
         return Path(env)
+    import platformdirs
+
     return Path(platformdirs.site_config_dir("aigentflow")) / "config.yaml"
 
 
@@ -63,6 +63,8 @@ def user_config_path() -> Path:
     env = os.environ.get("AIGENTFLOW_USER_CONFIG")
     if env:
         return Path(env)
+    import platformdirs
+
     return Path(platformdirs.user_config_dir("aigentflow")) / "config.yaml"
 
 
@@ -107,6 +109,8 @@ def _file_layer(name: str, path: Path) -> list[Layer]:
         return []
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read configuration ({exc})") from None
+    import yaml  # loaded only when there is YAML to read: most runs have no configuration file
+
     try:
         data = yaml.safe_load(raw)
     except yaml.YAMLError as exc:
@@ -131,6 +135,8 @@ def _env_layer(environ: Mapping[str, str]) -> dict[str, Any]:
         parts = [p.lower() for p in key[len(ENV_PREFIX) :].split("__")]
         if not all(parts):
             raise ConfigError(f"environment variable {key}: empty key segment")
+        import yaml
+
         try:
             value = yaml.safe_load(raw) if raw.strip() else ""
         except yaml.YAMLError:

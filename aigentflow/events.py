@@ -6,11 +6,13 @@ event loop. A failing subscriber is logged and does not affect the others.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:  # asyncio is loaded by the daemon; `aigentflow review` never needs it
+    import asyncio
 
 __all__ = ["Event", "EventBus", "FileChanged", "FindingsChanged"]
 
@@ -72,6 +74,8 @@ class EventBus:
         loop = self._loop
         if loop is None or loop.is_closed():
             return
+        import asyncio
+
         try:
             running = asyncio.get_running_loop()
         except RuntimeError:
@@ -82,6 +86,8 @@ class EventBus:
             loop.call_soon_threadsafe(self._dispatch, event)
 
     def _dispatch(self, event: Event) -> None:
+        import asyncio
+
         for handler in list(self._handlers.get(event.topic, [])):
             task = asyncio.ensure_future(self._run(handler, event))
             self._tasks.add(task)

@@ -16,6 +16,7 @@ from aigentflow.review.findings import Finding, Severity
 from aigentflow.review.rules import RuleMeta, SourceFile
 
 if TYPE_CHECKING:
+    from aigentflow.review.fnmeasure import Measure
     from aigentflow.review.python.incremental import Memos
     from aigentflow.review.python.parsing import Positions
     from aigentflow.review.python.segments import SegmentedModule
@@ -127,6 +128,7 @@ class QualityPack:
         pos = module.positions
         known: dict[str, tuple[Finding, ...]] = {}
         results: dict[int, list[Finding]] = {}
+        measures: dict[int, dict[int, Measure | None]] = {}
         for index, segment in enumerate(module.segments):
             if memo is not None and lines is not None and lines.has(segment.text):
                 cached = memo[1].get(segment.text)
@@ -136,6 +138,10 @@ class QualityPack:
                     continue
             if not self._may_exceed(module, index):
                 results[index] = []
+                continue
+            measures[index] = self._from_text(module, index)
+            if None not in measures[index].values():  # the text decided: no parse
+                results[index] = self._from_measures(source, module, pos, measures[index])
         module.prefetch(i for i in range(len(module.segments)) if i not in results)
         findings: list[Finding] = []
         for index, segment in enumerate(module.segments):
@@ -148,11 +154,10 @@ class QualityPack:
                     return (
                         []
                         if tree is None
-                        else self._check_functions(source, module, pos, module_statements(tree))
+                        else self._check_functions(source, module, pos, module_statements(tree), {})
                     )
-                found = self._check_functions(
-                    source, module, pos, (n for top in stmts for n in iter_statements(top))
-                )
+                nodes = (n for top in stmts for n in iter_statements(top))
+                found = self._check_functions(source, module, pos, nodes, measures.get(index, {}))
             known[segment.text] = tuple(found)
             findings.extend(found)
         memos.put(source.path, (module, known))
@@ -165,9 +170,9 @@ class QualityPack:
         segment = module.segments[index]
         most_lines, most_complex = self.settings.max_function_lines, self.settings.max_complexity
         starts = module.line_starts
-        if (
-            segment.stop - segment.start <= most_lines
-            and module.count_in_code(_DECISION_WORDS, starts[segment.start - 1], starts[segment.stop - 1])
+        if segment.stop - segment.start <= most_lines and (
+            len(_DECISION_WORDS.findall(segment.text)) < most_complex  # strings too: a cheap bound
+            or module.count_in_code(_DECISION_WORDS, starts[segment.start - 1], starts[segment.stop - 1])
             < most_complex
         ):
             return False
@@ -179,14 +184,55 @@ class QualityPack:
                 return True
         return False
 
-    def _check_functions(
-        self, source: SourceFile, module: SegmentedModule, pos: Positions, nodes: Iterable[ast.AST]
+    def _from_text(self, module: SegmentedModule, index: int) -> dict[int, Measure | None]:
+        """Measures read from the text (`fnmeasure`) of this segment's functions that could pass
+        a threshold, by `def` line; None for a function whose text does not decide."""
+        from aigentflow.review.fnmeasure import measure
+
+        most_complex, most_lines = self.settings.max_complexity, self.settings.max_function_lines
+        starts = module.line_starts
+        measures: dict[int, Measure | None] = {}
+        for line, bound in module.function_extents(index):
+            begin, end = starts[line - 1], starts[bound - 1]
+            if (
+                bound - line <= most_lines
+                and 1 + module.count_in_code(_DECISION_WORDS, begin, end) <= most_complex
+            ):
+                continue  # under both thresholds whatever the exact figures
+            measures[line] = measure(module.text[begin:end])
+        return measures
+
+    def _from_measures(
+        self, source: SourceFile, module: SegmentedModule, pos: Positions, measures: dict[int, Measure | None]
     ) -> list[Finding]:
         findings: list[Finding] = []
+        for line, found in measures.items():
+            assert found is not None
+            indent = len(module.lines[line - 1]) - len(module.lines[line - 1].lstrip(" \t"))
+            at = (line, pos.column(line, indent), found.is_async)  # as `pos.start` of the def
+            findings.extend(self._report(source, at, found.name, found.complexity, found.lines))
+        return findings
+
+    def _check_functions(
+        self,
+        source: SourceFile,
+        module: SegmentedModule,
+        pos: Positions,
+        nodes: Iterable[ast.AST],
+        measures: dict[int, Measure | None],
+    ) -> list[Finding]:
+        """Findings of the functions among `nodes`, from `measures` where the text decided."""
+        findings: list[Finding] = []
         text, starts = source.text, pos.starts
-        most_complex, most_lines = self.settings.max_complexity, self.settings.max_function_lines
+        most_complex = self.settings.max_complexity
         for node in nodes:
             if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                continue
+            line, col = pos.start(node)
+            at = (line, col, isinstance(node, ast.AsyncFunctionDef))
+            known = measures.get(node.lineno)
+            if known is not None:
+                findings.extend(self._report(source, at, node.name, known.complexity, known.lines))
                 continue
             end = node.end_lineno or node.lineno
             # Every decision point needs a keyword (if/for/while/and/or/except/case/assert), so
@@ -195,28 +241,35 @@ class QualityPack:
             end_at = starts[end] if end < len(starts) else len(text)
             bound = 1 + module.count_in_code(_DECISION_WORDS, begin_at, end_at)
             complexity = cyclomatic_complexity(node) if bound > most_complex else 0
-            if complexity > most_complex:
-                message = f"{node.name}() has cyclomatic complexity {complexity} (threshold {most_complex})"
-                findings.append(_on_name(COMPLEXITY, source, pos, node, "complexity", message))
-            length = end - node.lineno + 1
-            if length > most_lines:
-                message = f"{node.name}() is {length} lines long (threshold {most_lines})"
-                findings.append(_on_name(LENGTH, source, pos, node, "length", message))
+            findings.extend(self._report(source, at, node.name, complexity, end - node.lineno + 1))
         return findings
 
-
-def _on_name(
-    rule: RuleMeta, source: SourceFile, pos: Positions, node: FuncNode, basis: str, message: str
-) -> Finding:
-    """A finding of `rule` on the function's `def name` (its identity survives moves: the name)."""
-    line, col = pos.start(node)
-    name_end = col + len("async def " if isinstance(node, ast.AsyncFunctionDef) else "def ") + len(node.name)
-    return rule.finding(
-        source,
-        line=line,
-        column=col,
-        end_line=line,
-        end_column=name_end,
-        basis=f"{basis}|{node.name}",
-        message=message,
-    )
+    def _report(
+        self, source: SourceFile, at: tuple[int, int, bool], name: str, complexity: int, length: int
+    ) -> list[Finding]:
+        """The findings of one function, on its `def name` at (line, column, async?): the name
+        is its identity across moves."""
+        most_complex, most_lines = self.settings.max_complexity, self.settings.max_function_lines
+        found: list[Finding] = []
+        line, col, is_async = at
+        name_end = col + len("async def " if is_async else "def ") + len(name)
+        reports = (
+            (COMPLEXITY, "complexity", complexity > most_complex, f"has cyclomatic complexity {complexity}"),
+            (LENGTH, "length", length > most_lines, f"is {length} lines long"),
+        )
+        for rule, basis, over, what in reports:
+            if over:
+                limit = most_complex if rule is COMPLEXITY else most_lines
+                message = f"{name}() {what} (threshold {limit})"
+                found.append(
+                    rule.finding(
+                        source,
+                        line=line,
+                        column=col,
+                        end_line=line,
+                        end_column=name_end,
+                        basis=f"{basis}|{name}",
+                        message=message,
+                    )
+                )
+        return found

@@ -6,7 +6,6 @@ this store. A change on disk re-checks the file and announces `FindingsChanged`.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 
 from aigentflow.errors import WorkspaceError
@@ -79,6 +78,8 @@ class FindingsStore:
         if event.change == "deleted":
             self._reviews[event.path] = FileReview(path=event.path, skipped="deleted")
         else:
+            import asyncio  # the daemon's; `aigentflow review` builds this store without a loop
+
             try:
                 await asyncio.to_thread(self.refresh, event.path)
             except WorkspaceError as exc:

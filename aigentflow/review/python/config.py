@@ -141,13 +141,16 @@ def check_call(it: FunctionInterp, call: CallSite) -> None:
             or meth in {"get", "post", "put", "patch", "delete", "request", "head", "options"}
         )
     ):
-        verify = next(kw for kw in node.keywords if kw.arg == "verify")
+        # `verify` may come from `**options` (no keyword to edit): then the finding has no fix.
+        verify = next((kw for kw in node.keywords if kw.arg == "verify"), None)
         _hit(
             it,
             "tls",
             node,
             "TLS certificate verification disabled (verify=False)",
-            Fix(title="Verify TLS certificates", edits=[fixes.replace_node(pos, verify.value, "True")]),
+            None
+            if verify is None
+            else Fix(title="Verify TLS certificates", edits=[fixes.replace_node(pos, verify.value, "True")]),
         )
     if name in {"ssl._create_unverified_context", "ssl._create_stdlib_context"}:
         _hit(it, "tls", node, f"{name}() does not verify certificates")
