@@ -93,7 +93,12 @@ class ReviewEngine:
         for pack in self.active:
             if not pack.applies_to(source):
                 continue
-            for finding in pack.check(source):
+            try:
+                found = list(pack.check(source))
+            except Exception:  # a pack's bug on one file must not cost the other packs' findings
+                logger.exception("%s: the %s rules failed on this file", source.path, pack.name)
+                continue
+            for finding in found:
                 configured = self._configure(finding)
                 if configured is not None and not is_suppressed(configured, source):
                     results.append(configured)

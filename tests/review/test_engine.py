@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -10,8 +11,9 @@ import pytest
 from aigentflow.errors import ReviewError
 from aigentflow.review.baseline import Baseline
 from aigentflow.review.engine import ReviewEngine
-from aigentflow.review.findings import Severity
+from aigentflow.review.findings import Finding, Severity
 from aigentflow.review.packs import default_packs
+from aigentflow.review.rules import RuleMeta, SourceFile
 from aigentflow.settings import ReviewSettings, RuleSettings
 from tests.helpers import FAKE_AWS_KEY
 
@@ -77,6 +79,30 @@ def test_a_pack_whose_rules_are_all_disabled_is_not_run() -> None:
     assert [f.rule_id for f in off.check_text("a.py", CODE + "import yaml\nyaml.load(x)\n")] == [
         "secrets.aws-access-key"
     ]
+
+
+class _Broken:
+    """A rule pack with a bug: it raises on every file."""
+
+    name = "broken"
+    rules = [RuleMeta(id="broken.rule", name="Broken", severity=Severity.LOW)]
+
+    def applies_to(self, source: SourceFile) -> bool:
+        return True
+
+    def check(self, source: SourceFile) -> list[Finding]:
+        raise KeyError("a bug")
+
+
+def test_a_pack_that_fails_on_a_file_is_logged_and_the_other_packs_still_report(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    settings = ReviewSettings()
+    review = ReviewEngine([_Broken(), *default_packs(settings)], settings)
+    with caplog.at_level(logging.ERROR):
+        found = review.check_text("a.py", CODE)
+    assert [f.rule_id for f in found] == ["secrets.aws-access-key"]
+    assert "a.py: the broken rules failed" in caplog.text
 
 
 def test_a_tree_reviewed_in_worker_processes_gives_the_same_report_in_walk_order(
