@@ -178,8 +178,10 @@ CONFIG_RULES: dict[str, RuleMeta] = {
         A07,
         "Keep verify=True (the default) and pass a CA bundle if needed.",
     ),
+    # The API hazard, whatever the document (bandit's B506 files it under CWE-20 too); untrusted
+    # data that reaches it is python.insecure-deserialization, CWE-502.
     "yaml": _rule(
-        "python.unsafe-yaml-load", "yaml.load with an unsafe loader", M, 502, A08, "Use yaml.safe_load."
+        "python.unsafe-yaml-load", "yaml.load with an unsafe loader", M, 20, A08, "Use yaml.safe_load."
     ),
     "shell": _rule(
         "python.subprocess-shell",

@@ -47,6 +47,14 @@ _RANDOM = frozenset(
         "triangular",
         "gauss",
         "betavariate",
+        "normalvariate",
+        "lognormvariate",
+        "expovariate",
+        "gammavariate",
+        "paretovariate",
+        "weibullvariate",
+        "vonmisesvariate",
+        "binomialvariate",
         "Random",
     }
 )

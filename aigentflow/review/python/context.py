@@ -171,6 +171,8 @@ class ModuleContext:
     calls: list[tuple[FuncNode, str]] = field(default_factory=list)  # (caller, module function used)
     positions: Positions | None = None  # the text's lines and their offsets, when already known
     pos: Positions = field(init=False)
+    # views whose URL rules are all constant (see routes.fixed_rules), filled on demand
+    fixed_rule_views: dict[FuncNode, bool] = field(default_factory=dict, repr=False)
     _imports_memo: dict[tuple[str, ...], bool] = field(default_factory=dict, repr=False)
     _matches: dict[re.Pattern[str], BlockMatches] = field(default_factory=dict, repr=False)
 

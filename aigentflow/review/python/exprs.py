@@ -12,6 +12,7 @@ from aigentflow.review.python.context import ModuleContext
 from aigentflow.review.python.guards import refine
 from aigentflow.review.python.hooks import G_OBJECTS
 from aigentflow.review.python.model import REQUEST_ROOTS, REQUEST_SAFE_ATTRS, SOURCE_NAMES, pins_origin
+from aigentflow.review.python.routes import fixed_rules
 from aigentflow.review.python.values import Label, Origin, Val, join_all
 
 if TYPE_CHECKING:
@@ -138,6 +139,16 @@ class ExprEvaluator:
         self.local_defs: dict[str, inline.LocalDef] = {}  # nested functions, lambdas, partials
         self.match_patterns: dict[str, str] = {}  # `m = re.match(p, s)`: m -> p
 
+    def _fixed_rules(self) -> bool:
+        """Whether the function being read is a view whose URL rules are all constant."""
+        fn = getattr(self, "fn", None)
+        if not isinstance(fn, ast.FunctionDef | ast.AsyncFunctionDef):
+            return False
+        known = self.ctx.fixed_rule_views.get(fn)
+        if known is None:
+            known = self.ctx.fixed_rule_views[fn] = fixed_rules(fn, self.ctx.text, self.ctx.globals)
+        return known
+
     # ----------------------------------------------------------------- names
     def qualname(self, node: ast.expr) -> str | None:
         """`a.b.c` with `a` resolved through imports; None for computed callees."""
@@ -205,7 +216,7 @@ class ExprEvaluator:
             isinstance(base, ast.Attribute) and self.qualname(base) in REQUEST_ROOTS  # flask.request.args
         ):
             what = f"{ast.unparse(base)}.{node.attr}"
-            if node.attr in REQUEST_SAFE_ATTRS:
+            if node.attr in REQUEST_SAFE_ATTRS or (node.attr == "path" and self._fixed_rules()):
                 return Val()
             if node.attr in _OWN_URLS:  # this request's absolute URL: a redirect back stays here
                 return self.source_val(what, node).sanitized(_REDIRECT)

@@ -6,6 +6,7 @@ import ast
 from typing import TYPE_CHECKING
 
 from aigentflow.review.python.forms import VALIDATED
+from aigentflow.review.python.regexes import regex_pattern
 from aigentflow.review.python.values import ALL_KINDS, Val
 
 if TYPE_CHECKING:
@@ -46,7 +47,9 @@ def _guards(it: FunctionInterp, test: ast.expr) -> list[Guard]:
     if isinstance(test, ast.BoolOp):
         keep = isinstance(test.op, ast.And)  # And: each holds when True; Or: each fails when False
         # URL checks validate their URL whichever way they go (see `_urlparse`).
-        return [g for v in test.values for g in _guards(it, v) if g[0] is keep or g[2] is _REDIRECT]
+        found = [g for v in test.values for g in _guards(it, v) if g[0] is keep or g[2] is _REDIRECT]
+        literal = _quoted_literal(it, test.values, keep)
+        return [*found, (keep, literal, _QUOTED)] if literal else found
     if isinstance(test, ast.Compare) and len(test.ops) == 1:
         return _compare(it, test)
     if isinstance(test, ast.Call):
@@ -90,6 +93,42 @@ def _compare(it: FunctionInterp, test: ast.Compare) -> list[Guard]:
     return _urlparse(it, test)
 
 
+def _quoted_literal(it: FunctionInterp, parts: list[ast.expr], keep: bool) -> str | None:
+    """The variable that `x.startswith(q) and x.endswith(q) and q not in x[1:-1]` (or its
+    negation joined by `or`) proves a plain quoted literal: code, SQL and XPath keep it inside
+    its quotes. Each part must hold when the test is `keep`."""
+    seen: dict[tuple[str, object], set[str]] = {}
+    for part in parts:
+        holds = True
+        while isinstance(part, ast.UnaryOp) and isinstance(part.op, ast.Not):
+            holds, part = not holds, part.operand
+        fact = _literal_fact(it, part)
+        if fact is not None and (holds if fact[0] else not holds) is keep:
+            seen.setdefault((fact[1], fact[2]), set()).add(fact[3])
+    return next((var for (var, _q), facts in seen.items() if facts >= {"start", "end", "inner"}), None)
+
+
+def _literal_fact(it: FunctionInterp, node: ast.expr) -> tuple[bool, str, object, str] | None:
+    """(holds when true, variable, quote, which): `x.startswith(q)` -> start, `x.endswith(q)`
+    -> end, `q not in x[1:-1]` -> inner (and `q in x[1:-1]`, which holds when false)."""
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and len(node.args) == 1:
+        which = {"startswith": "start", "endswith": "end"}.get(node.func.attr)
+        quote = it.ev(node.args[0])
+        if which and isinstance(node.func.value, ast.Name) and quote.known and quote.value in _QUOTES:
+            return True, node.func.value.id, quote.value, which
+        return None
+    if not (
+        isinstance(node, ast.Compare) and len(node.ops) == 1 and isinstance(node.ops[0], ast.In | ast.NotIn)
+    ):
+        return None
+    quote, inner = it.ev(node.left), node.comparators[0]
+    if not (quote.known and quote.value in _QUOTES and isinstance(inner, ast.Subscript)):
+        return None
+    if not (isinstance(inner.value, ast.Name) and ast.unparse(inner.slice) == "1:-1"):
+        return None
+    return isinstance(node.ops[0], ast.NotIn), inner.value.id, quote.value, "inner"
+
+
 def _common_path(it: FunctionInterp, node: ast.expr) -> list[str]:
     """The tainted variables of `os.path.commonpath([base, x])` (the paths it contains), or of
     `os.path.dirname(x)` (compared with a base directory: x is a file right inside it)."""
@@ -111,7 +150,7 @@ def _call(it: FunctionInterp, test: ast.Call) -> list[Guard]:
         var = _var(func.value)
         prefix = it.ev(test.args[0]) if test.args else None
         if var and prefix is not None and prefix.known and prefix.value in _QUOTES:
-            return [(True, var, _QUOTED)]  # a quoted literal: code, SQL and XPath stay inside it
+            return []  # one end of a quoted literal proves nothing alone (see `_quoted_literal`)
         if (
             var
             and name == "startswith"
@@ -130,6 +169,8 @@ def _call(it: FunctionInterp, test: ast.Call) -> list[Guard]:
         var = _var(func.value)
         return [(True, var, ALL_KINDS)] if var else []
     if name in {"fullmatch", "match"} and test.args:
+        if name == "match" and _prefix_only(it, test):
+            return []  # `re.match(r"[a-z]", s)` checks how s starts: the rest is unconstrained
         subject = test.args[-1] if len(test.args) <= 2 else test.args[1]
         var = _var(subject) if isinstance(subject, ast.Name | ast.Call) else None
         return [(True, var, ALL_KINDS)] if var else []
@@ -140,6 +181,12 @@ def _call(it: FunctionInterp, test: ast.Call) -> list[Guard]:
         var = _var(test.args[0])
         return [(True, var, ALL_KINDS)] if var else []
     return _urlparse(it, test)
+
+
+def _prefix_only(it: FunctionInterp, test: ast.Call) -> bool:
+    """A `match` whose known pattern is not anchored at the end (`$`, `\\Z`)."""
+    pattern = regex_pattern(it, test)
+    return pattern is not None and not pattern.endswith(("$", r"\Z"))
 
 
 def _validator_name(name: str) -> bool:

@@ -10,9 +10,20 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from aigentflow.review.python.context import ModuleContext
+    from collections.abc import Mapping
 
-__all__ = ["REQUEST_PARAMS", "ROUTE_ATTRS", "in_view_class", "registered_views", "route_info", "view_handler"]
+    from aigentflow.review.python.context import ModuleContext
+    from aigentflow.review.python.values import Val
+
+__all__ = [
+    "REQUEST_PARAMS",
+    "ROUTE_ATTRS",
+    "fixed_rules",
+    "in_view_class",
+    "registered_views",
+    "route_info",
+    "view_handler",
+]
 
 FuncNode = ast.FunctionDef | ast.AsyncFunctionDef
 
@@ -21,6 +32,7 @@ REQUEST_PARAMS = frozenset({"request", "req"})
 _HTTP_METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "dispatch"})
 _VIEW_FUNC = re.compile(r"add_url_rule\([^)]*?view_func\s*=\s*(\w+)\s*[,)]")
 _VIEW_POSITIONAL = re.compile(r"add_url_rule\(\s*[^,()]+,\s*[^,()]+,\s*(\w+)\s*[,)]")
+_VARIABLE_PREFIX = re.compile(r"url_prefix\s*=\s*[a-z]*[\"'][^\"'\n]*<")
 _NUMERIC_CONVERTERS = frozenset({"int", "float", "uuid"})  # values that cannot carry an attack
 
 
@@ -62,6 +74,42 @@ def route_info(
     if web and params and params[0] in REQUEST_PARAMS:  # a Starlette-style endpoint
         return True, set()
     return False, set()
+
+
+def fixed_rules(fn: FuncNode, text: str, constants: Mapping[str, Val] | None = None) -> bool:
+    """Whether every URL rule routed to `fn` by a decorator is a constant without variables
+    (`@app.route("/reports/latest")`, or a module constant `@app.route(REPORTS)`): the path
+    of any request it handles is then one of those rules, so `request.path` carries nothing
+    the client chose. False for functions without such a decorator, and in modules whose
+    blueprint prefixes hold variables. `text` is the module's (the prefix check is memoized)."""
+    rules = 0
+    for dec in fn.decorator_list:
+        target = dec.func if isinstance(dec, ast.Call) else dec
+        name = target.attr if isinstance(target, ast.Attribute) else getattr(target, "id", "")
+        if name not in ROUTE_ATTRS:
+            continue
+        rule = (
+            _constant_rule(dec.args[0], constants or {}) if isinstance(dec, ast.Call) and dec.args else None
+        )
+        if rule is None or "<" in rule:
+            return False
+        rules += 1
+    return rules > 0 and not _variable_prefix(text)
+
+
+def _constant_rule(node: ast.expr, constants: Mapping[str, Val]) -> str | None:
+    if isinstance(node, ast.Constant):
+        return node.value if isinstance(node.value, str) else None
+    held = constants.get(node.id) if isinstance(node, ast.Name) else None
+    if held is None or not held.known or held.tainted:
+        return None
+    return held.value if isinstance(held.value, str) else None
+
+
+@lru_cache(maxsize=8)
+def _variable_prefix(text: str) -> bool:
+    """Whether a blueprint of the module puts URL variables before its rules."""
+    return "url_prefix" in text and _VARIABLE_PREFIX.search(text) is not None
 
 
 def view_handler(fn: FuncNode) -> bool:

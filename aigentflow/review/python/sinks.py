@@ -15,6 +15,7 @@ from aigentflow.review.python.sinkspecs import (
     LXML_PARSE,
     PATH_FUNCS,
     PATH_METHODS,
+    PATH_QUERIES,
     REDIRECTS,
     SHELL_FUNCS,
     SHELLS,
@@ -187,12 +188,7 @@ def check_call(it: FunctionInterp, call: CallSite) -> None:
             and len(args) > 1
         ):
             it.report("path", node, desc, args[1])
-    elif (
-        meth in PATH_METHODS
-        and recv is not None
-        and not (meth == "replace" and len(node.args) != 1)  # str.replace(old, new), not Path.replace
-        and not it.is_module_ref(node.func)
-    ):
+    elif recv is not None and _path_method(it, node, meth):
         it.report("path", node, desc, recv)
     elif last == "send_from_directory" and (directory := _arg(args, kwargs, 0, "directory")) is not None:
         it.report("path", node, desc, directory)  # the base directory; the file name is confined
@@ -269,6 +265,15 @@ def check_call(it: FunctionInterp, call: CallSite) -> None:
                 desc,
                 Val(frozenset().union(*(a.all_labels() for a in [*args, *kwargs.values()]))),
             )
+
+
+def _path_method(it: FunctionInterp, node: ast.Call, meth: str | None) -> bool:
+    """`p.read_text()`, `p.unlink()`, `p.exists()`: a method of a path object (not of a module)."""
+    if meth is None or it.is_module_ref(node.func):
+        return False
+    if meth in PATH_METHODS:
+        return not (meth == "replace" and len(node.args) != 1)  # str.replace(old, new), not Path.replace
+    return meth in PATH_QUERIES and it.ctx.imports_any("pathlib")
 
 
 def _check_xxe(

@@ -9,6 +9,7 @@ __all__ = [
     "LXML_PARSE",
     "PATH_FUNCS",
     "PATH_METHODS",
+    "PATH_QUERIES",
     "REDIRECTS",
     "SHELLS",
     "SHELL_FUNCS",
@@ -56,6 +57,13 @@ PATH_FUNCS = frozenset(
         "os.path.isfile",
         "os.path.isdir",
         "os.path.getsize",
+        "os.path.getmtime",
+        "os.path.getatime",
+        "os.path.getctime",
+        "os.path.islink",
+        "os.path.lexists",
+        "os.stat",
+        "os.lstat",
         "os.access",
         "os.walk",
         "glob.glob",
@@ -109,6 +117,10 @@ PATH_METHODS = frozenset(
         "chmod",
     }
 )
+# Methods of `pathlib.Path` that only look at the file: a probe of the file system all the
+# same (`(base / name).exists()` tells which files exist). Other objects share these names
+# (Django's `QuerySet.exists()`), so they count only where pathlib is imported.
+PATH_QUERIES = frozenset({"exists", "is_file", "is_dir", "stat", "lstat", "is_symlink", "owner", "glob"})
 XSS_FUNCS = frozenset(
     {
         "markupsafe.Markup",
