@@ -46,18 +46,21 @@ _AUTH_PATH = re.compile(
     r"(auth|login|logout|password|passwd|crypto|cipher|session|token|jwt|oauth|saml|permission|acl|rbac)",
     re.I,
 )
-# Both are found where they head a line (`lineheads`): unanchored, with the line checked after.
-_AUTH_IMPORT = re.compile(
-    r"(?:import|from)\s+(hashlib|hmac|secrets|cryptography|jwt|jose|bcrypt|passlib|Crypto|"
-    r"Cryptodome|nacl|"
+# These are found where they head a line (`lineheads`): unanchored, with the line checked
+# after. Each pattern starts with a literal, which the regex engine skips ahead to: one
+# alternation of several words in front was tried at every position (13x slower on a tree).
+_AUTH_MODULES = (
+    r"\s+(hashlib|hmac|secrets|cryptography|jwt|jose|bcrypt|passlib|Crypto|Cryptodome|nacl|"
     r"itsdangerous|flask_login|django\.contrib\.auth|authlib|oauthlib)\b"
 )
+_AUTH_IMPORTS = (re.compile("import" + _AUTH_MODULES), re.compile("from" + _AUTH_MODULES))
 _JS_AUTH_IMPORT = re.compile(
     r"""(?:require\(|from\s+)['"](crypto|bcrypt|jsonwebtoken|passport|jose|argon2)['"]"""
 )
-_ROUTE = re.compile(
-    r"@[ \t]*[\w.]+\.(route|get|post|put|delete|patch|api_route)\("
-    r"|(?:app|router)\.(get|post|put|delete|patch|all)\("
+_ROUTES = (
+    re.compile(r"@[ \t]*[\w.]+\.(?:route|get|post|put|delete|patch|api_route)\("),
+    re.compile(r"app\.(?:get|post|put|delete|patch|all)\("),
+    re.compile(r"router\.(?:get|post|put|delete|patch|all)\("),
 )
 _INFRA_NAMES = {
     "Dockerfile",
@@ -74,8 +77,10 @@ _INFRA_NAMES = {
 _K8S = re.compile(r"^apiVersion:\s*\S+\s*$.*^kind:\s*\S+", re.M | re.S)
 
 
-def _first_head(text: str, pattern: re.Pattern[str]) -> re.Match[str] | None:
-    return next((match for match, _ in heads_of_lines(text, pattern)), None)
+def _heads(text: str, patterns: Iterable[re.Pattern[str]]) -> list[re.Match[str]]:
+    """Matches of any of `patterns` where they head a line, in text order."""
+    found = [match for pattern in patterns for match, _ in heads_of_lines(text, pattern)]
+    return sorted(found, key=lambda match: match.start())
 
 
 def _is_infrastructure(source: SourceFile) -> bool:
@@ -118,7 +123,7 @@ class TriggersPack:
             )
         if source.language in {"python", "javascript", "typescript", "tsx"}:
             match = (
-                _first_head(source.text, _AUTH_IMPORT)
+                next(iter(_heads(source.text, _AUTH_IMPORTS)), None)
                 if source.language == "python"
                 else _JS_AUTH_IMPORT.search(source.text)
             )
@@ -134,7 +139,7 @@ class TriggersPack:
                         message=f"{source.path} {what}: review security-sensitive changes",
                     )
                 )
-            routes = [m for m, _ in heads_of_lines(source.text, _ROUTE)]
+            routes = _heads(source.text, _ROUTES)
             if routes:
                 route = routes[0]
                 line = source.text.count("\n", 0, route.start()) + 1
