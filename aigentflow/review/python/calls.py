@@ -19,7 +19,7 @@ from aigentflow.review.python.model import (
     sanitizer_by_name,
     scrub_kinds,
 )
-from aigentflow.review.python.values import ALL_KINDS, Val
+from aigentflow.review.python.values import ALL_KINDS, QUOTE_FREE, Val
 
 if TYPE_CHECKING:
     from aigentflow.review.python.taint import FunctionInterp
@@ -225,6 +225,9 @@ def _method_call(it: FunctionInterp, call: CallSite, name: str) -> Val | None:
         return Val(recv.all_labels()).sanitized({"xss"})
     if meth == "replace" and _removes(args, "/"):  # no separator left: a name in the directory
         return Val(recv.all_labels()).sanitized({"path"})
+    quote = next((q for q in QUOTE_FREE if meth == "replace" and _removes(args, q)), None)
+    if quote is not None:  # s.replace("'", "&apos;"): safe inside '-quoted literals (see exprs)
+        return Val(recv.all_labels()).sanitized({QUOTE_FREE[quote]})
     if meth == "format":
         escaped = library.escaped_by_markup(recv, Val(labels_of(*args, *kwargs.values())))
         if escaped:

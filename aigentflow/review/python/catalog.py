@@ -57,7 +57,7 @@ KIND_RULES: dict[str, RuleMeta] = {
         "python.code-injection",
         "Code injection",
         H,
-        95,
+        94,  # the class (CWE-94); eval/exec injection is its child CWE-95
         A03,
         "Never eval/exec request data; parse it (json.loads, ast.literal_eval) or dispatch from a table.",
     ),

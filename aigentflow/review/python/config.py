@@ -102,16 +102,16 @@ def check_call(it: FunctionInterp, call: CallSite) -> None:
     name = qn or ""
     pos = it.ctx.pos
     web = it.ctx.imports_any(*WEB_FRAMEWORKS)
+    chosen = (args[0] if args else kwargs.get("name")) if name == "hashlib.new" else None  # new(name=...)
     if (
         name in _WEAK_HASH_CALLS
         or (
-            name == "hashlib.new"
-            and args
-            and args[0].consts
-            and any(str(v).lower() in _WEAK_HASHES for v in args[0].consts)
+            chosen is not None
+            and chosen.consts
+            and any(str(v).lower() in _WEAK_HASHES for v in chosen.consts)
         )
     ) and not _falsy(kwargs.get("usedforsecurity")):
-        algo = name.rsplit(".", 1)[-1] if name != "hashlib.new" else str(next(iter(args[0].consts or {""})))
+        algo = name.rsplit(".", 1)[-1] if chosen is None else str(next(iter(chosen.consts or {""})))
         _hit(it, "hash", node, f"Weak hash {algo.upper()} used ({name}())", *fixes.hash_fixes(pos, node))
     if name.startswith("random.") and name.rsplit(".", 1)[-1] in _RANDOM and _security_random(it, node, name):
         # In web code a random value usually ends up in a token, cookie or id: a security value.

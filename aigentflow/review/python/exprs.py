@@ -13,7 +13,7 @@ from aigentflow.review.python.guards import refine
 from aigentflow.review.python.hooks import G_OBJECTS
 from aigentflow.review.python.model import REQUEST_ROOTS, REQUEST_SAFE_ATTRS, SOURCE_NAMES, pins_origin
 from aigentflow.review.python.routes import fixed_rules
-from aigentflow.review.python.values import Label, Origin, Val, join_all
+from aigentflow.review.python.values import QUOTE_FREE, Label, Origin, Val, join_all
 
 if TYPE_CHECKING:
     pass
@@ -42,6 +42,9 @@ _CMPOPS: dict[type, Callable[[Any, Any], Any]] = {
     ast.NotIn: lambda a, b: a not in b,
 }
 _LOCAL_SAFE = frozenset({"path"})
+# Query languages whose string literals have no escape character: a field that holds no
+# quote of the literal around it cannot leave the literal.
+_IN_QUOTED_LITERAL = frozenset({"xpath"})
 _REDIRECT = frozenset({"redirect"})
 _PATH = frozenset({"path"})
 _REQUEST_MODULES = frozenset(root.rsplit(".", 1)[0] for root in REQUEST_ROOTS)  # flask, quart, ...
@@ -247,7 +250,7 @@ class ExprEvaluator:
         return self.ev(base).flat()
 
     def e_JoinedStr(self, node: ast.JoinedStr) -> Val:
-        parts = [self.ev(v) for v in node.values]
+        parts = [_within_quotes(node.values, i, self.ev(v)) for i, v in enumerate(node.values)]
         folded = _fold(lambda *xs: "".join(str(x) for x in xs), *parts)
         labels = frozenset().union(*(p.all_labels() for p in parts)) if parts else frozenset()
         if labels and parts[0].known and pins_origin(parts[0].value):
@@ -450,3 +453,24 @@ class ExprEvaluator:
         self, name: str, node: ast.Call, args: Sequence[Val], kwargs: dict[str, Val], offset: int
     ) -> Val | None:
         raise NotImplementedError
+
+
+def _within_quotes(values: list[ast.expr], index: int, part: Val) -> Val:
+    """An f-string field between the two quotes of a literal (`f"[@id='{v}']"`) whose value
+    holds no such quote any more (`v.replace("'", "&apos;")`): it stays inside the literal."""
+    if not part.labels or not 0 < index < len(values) - 1:
+        return part
+    before, after = values[index - 1], values[index + 1]
+    if not (
+        isinstance(before, ast.Constant)
+        and isinstance(after, ast.Constant)
+        and isinstance(before.value, str)
+        and isinstance(after.value, str)
+        and before.value[-1:] in QUOTE_FREE
+        and after.value[:1] == before.value[-1:]
+    ):
+        return part
+    mark = QUOTE_FREE[before.value[-1]]
+    if all(mark in label.safe for label in part.all_labels()):
+        return part.sanitized(_IN_QUOTED_LITERAL)
+    return part

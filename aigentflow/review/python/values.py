@@ -10,12 +10,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
-__all__ = ["ALL_KINDS", "Label", "Origin", "Val", "join_all"]
+__all__ = ["ALL_KINDS", "QUOTE_FREE", "Label", "Origin", "Val", "join_all"]
 
 # Sink kinds a label can be made safe for.
 ALL_KINDS = frozenset(
     {"sql", "cmd", "code", "path", "xss", "redirect", "ldap", "xpath", "xxe", "deser", "trust"}
 )
+# Marks (kept beside the sink kinds in `Label.safe`) of a value that holds no such quote
+# character any more (`s.replace("'", "&apos;")`): it cannot close a literal quoted with it.
+QUOTE_FREE = {"'": "quote-free:'", '"': 'quote-free:"'}
 _MAX_CONSTS = 8
 _MAX_STEPS = 6
 
