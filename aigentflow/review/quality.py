@@ -1,6 +1,9 @@
 """Quality rules for Python: cyclomatic complexity and function length over thresholds.
 
-Shares the parsed tree with the Python security rules (one parse per file).
+Most functions are judged from the text: a count of decision keywords bounds the complexity,
+and where a function might pass a threshold `fnmeasure` reads its exact figures. Only a
+segment whose text does not decide (nested functions, lambdas, `match`) is parsed, and then
+the parse is shared with the Python security rules.
 """
 
 from __future__ import annotations
