@@ -15,9 +15,17 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from typing import Protocol
 
-__all__ = ["BlockMatches"]
+__all__ = ["BlockMatches", "Finder"]
+
+
+class Finder(Protocol):
+    """What is searched: a compiled `re` pattern, or a `hintscan.HeadedPattern`."""
+
+    def finditer(self, text: str, pos: int, endpos: int) -> Iterator[re.Match[str]]: ...
+
 
 _LINES_PER_BLOCK = 64
 
@@ -29,7 +37,7 @@ class BlockMatches:
     def __init__(
         self,
         text: str,
-        pattern: re.Pattern[str],
+        pattern: Finder,
         line_starts: list[int],
         keep: Callable[[int], bool] | None = None,
     ) -> None:

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import ast
-import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from aigentflow.review.blockscan import BlockMatches
+from aigentflow.review.blockscan import BlockMatches, Finder
 from aigentflow.review.findings import Severity
 from aigentflow.review.python.parsing import Positions, iter_statements, module_statements
 from aigentflow.review.python.values import Label, Val
@@ -174,9 +173,9 @@ class ModuleContext:
     # views whose URL rules are all constant (see routes.fixed_rules), filled on demand
     fixed_rule_views: dict[FuncNode, bool] = field(default_factory=dict, repr=False)
     _imports_memo: dict[tuple[str, ...], bool] = field(default_factory=dict, repr=False)
-    _matches: dict[re.Pattern[str], BlockMatches] = field(default_factory=dict, repr=False)
+    _matches: dict[Finder, BlockMatches] = field(default_factory=dict, repr=False)
 
-    def mentions(self, pattern: re.Pattern[str], begin: int = 0, end: int | None = None) -> bool:
+    def mentions(self, pattern: Finder, begin: int = 0, end: int | None = None) -> bool:
         """Whether `pattern` (single-line) matches in text[begin:end], for ranges that start and
         end at line starts: segment after segment, function after function (`BlockMatches`)."""
         found = self._matches.get(pattern)
