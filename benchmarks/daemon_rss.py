@@ -7,6 +7,11 @@ times, and reads /proc/<daemon pid>/status: VmRSS (now), VmHWM (peak), RssAnon, 
 Also prints the end-to-end `search_code` latency as the host sees it (MCP framing, JSON,
 socket relay included, so it is higher than `benchmarks/index.py`'s in-process figures).
 
+`--maintenance` instead measures the daemon's upkeep: for each of the ANN build and the
+vectors table's `optimize()`, a daemon is started on an index where that job is due, and
+its VmRSS (sampled every 20 ms), VmHWM and its children's VmRSS are reported, with the job
+in a child process (`context.isolate_maintenance`, the default) and in the daemon (before).
+
 `--unembedded N` deletes N vectors first, so the daemon embeds while it searches (its peak).
 DIR is a workspace with its index already built, e.g. by
 `benchmarks/index.py --skip-throughput --scales 10 --keep DIR` (~100K chunks, every chunk
@@ -123,6 +128,100 @@ def varied_queries(n: int) -> list[str]:
     return pairs[:: max(1, len(pairs) // max(1, n))][:n]
 
 
+# -- maintenance peaks --------------------------------------------------------------------
+
+
+class Sampler:
+    """Samples VmRSS of the daemon and of its child processes every `interval` seconds."""
+
+    def __init__(self, pid: int, interval: float = 0.02) -> None:
+        self.pid = pid
+        self.interval = interval
+        self.daemon_max = 0
+        self.child_max = 0
+        self.children_seen: set[int] = set()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _children(self) -> list[int]:
+        out: list[int] = []
+        for task in Path(f"/proc/{self.pid}/task").glob("*/children"):
+            out += [int(c) for c in task.read_text().split()]
+        return out
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.interval):
+            try:
+                self.daemon_max = max(self.daemon_max, proc_status(self.pid)["VmRSS"])
+                for child in self._children():
+                    self.children_seen.add(child)
+                    self.child_max = max(self.child_max, proc_status(child).get("VmRSS", 0))
+            except (OSError, KeyError, ValueError):  # a child that just exited
+                continue
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def prepare_job(root: Path, job: str) -> None:
+    """Make the daemon's next upkeep run `job`: `vector-index` drops the ANN index (and 16
+    vectors, so embedding runs and is followed by the build); `optimize` drops 600 vectors,
+    whose re-embedding in batches of 16 appends 38 small fragments: optimize is then due."""
+    import lancedb
+
+    vectors = lancedb.connect(str(root / ".aigentflow" / "index")).open_table("vectors")
+    if job == "vector-index":
+        for index in vectors.list_indices():
+            vectors.drop_index(index.name)
+        drop_vectors(root, 16)
+    else:
+        drop_vectors(root, 600)
+
+
+def job_done(root: Path, job: str, state: dict[str, bool]) -> bool:
+    """Whether the daemon's upkeep has finished `job` (read from the index's latest version)."""
+    import lancedb
+
+    vectors = lancedb.connect(str(root / ".aigentflow" / "index")).open_table("vectors")
+    names = [index.name for index in vectors.list_indices()]
+    if job == "vector-index":
+        return "vector_idx" in names
+    unindexed = vectors.index_stats("vector_idx").num_unindexed_rows if "vector_idx" in names else 0
+    state["appended"] = state.get("appended", False) or unindexed > 0
+    return state["appended"] and unindexed == 0
+
+
+def maintenance_peak(root: Path, env: dict[str, str], job: str, isolate: bool) -> str:
+    """Start the daemon, let its background upkeep run `job`, and report its memory."""
+    prepare_job(root, job)
+    Path(env["AIGENTFLOW_USER_CONFIG"]).write_text(
+        f"context:\n  isolate_maintenance: {str(isolate).lower()}\n"
+    )
+    daemon = start_daemon(root, env)
+    sampler = Sampler(daemon.pid)
+    started = time.monotonic()
+    state: dict[str, bool] = {}
+    try:
+        while not job_done(root, job, state):
+            if time.monotonic() - started > 600 or daemon.poll() is not None:
+                raise SystemExit(f"{job} did not finish")
+            time.sleep(0.25)  # polling another process's progress, not a test wait
+        time.sleep(1.0)  # the daemon checks out the new version after the child exits
+        status = proc_status(daemon.pid)
+    finally:
+        sampler.stop()
+        daemon.terminate()
+        daemon.wait(30)
+    where = "child process" if isolate else "in the daemon"
+    return (
+        f"  {job:12s} {where:15s}: daemon VmRSS max {sampler.daemon_max} MB, VmHWM {status['VmHWM']} MB;"
+        f" children {len(sampler.children_seen)}, child VmRSS max {sampler.child_max} MB;"
+        f" {time.monotonic() - started:.0f}s ({load()})"
+    )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--workspace", type=Path, required=True, help="a workspace with a built index")
@@ -130,8 +229,27 @@ def main() -> int:
     parser.add_argument(
         "--unembedded", type=int, default=0, help="delete this many vectors first: the daemon re-embeds them"
     )
+    parser.add_argument(
+        "--maintenance",
+        action="store_true",
+        help="instead: the daemon's memory while its upkeep builds the ANN index and optimizes "
+        "the vectors table, in a child process vs in the daemon (restarts the daemon per job)",
+    )
     args = parser.parse_args()
     root = args.workspace.resolve()
+    if args.maintenance:
+        with tempfile.TemporaryDirectory() as home:
+            env = {
+                **os.environ,
+                "AIGENTFLOW_HOME": f"{home}/state",
+                "AIGENTFLOW_USER_CONFIG": f"{home}/user.yaml",
+            }
+            env["AIGENTFLOW_ORG_CONFIG"] = f"{home}/org.yaml"
+            print(f"maintenance peaks, {root} ({load()}):")
+            for job in ("vector-index", "optimize"):
+                for isolate in (True, False):
+                    print(maintenance_peak(root, env, job, isolate), flush=True)
+        return 0
     with tempfile.TemporaryDirectory() as home:
         env = {
             **os.environ,

@@ -72,7 +72,8 @@ class ChunkIndex:
         if "://" not in uri and not Path(uri).is_absolute():
             uri = str(workspace.root / uri)
         model = embedder.name if embedder is not None else "none"
-        self.store = IndexStore(uri, embedder.dim if embedder is not None else None, model)
+        dim = embedder.dim if embedder is not None else None
+        self.store = IndexStore(uri, dim, model, isolate_maintenance=settings.isolate_maintenance)
         self.embed_calls = 0  # batches sent to the model (tests count these)
         self.embedded_chunks = 0
         self.errors: list[str] = list(self.store.warnings)

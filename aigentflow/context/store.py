@@ -30,8 +30,9 @@ from typing import Any, TypeVar
 import numpy as np
 import pyarrow as pa
 
-from aigentflow.context.hashrows import HashRowMap
+from aigentflow.context.hashrows import HashRowMap, RowHashMap
 from aigentflow.context.lancequery import run_query
+from aigentflow.context.maintenance import Job, MaintenanceResult, run_in_child
 from aigentflow.errors import IndexError_
 
 __all__ = [
@@ -65,6 +66,12 @@ ANN_SAMPLE_RATE = 64
 INDEX_CACHE_BYTES = 40 << 20
 METADATA_CACHE_BYTES = 8 << 20
 OPTIMIZE_FULL_FROM = 20_000  # rows; below, every optimize() runs (see optimize_due)
+# Maintenance of a table this large (ANN build, optimize) runs in a child process
+# (`aigentflow.context.maintenance`): at 100K vectors it peaks +108-190 MB, past the daemon's
+# budget. Below, it is cheap in-process, and a child's start (~1.5 s CPU: Python, lancedb)
+# would cost more than the job itself, after every drained embedding queue.
+ISOLATE_FROM_ROWS = OPTIMIZE_FULL_FROM
+MAINTENANCE_RETRY_S = 300.0  # after a failed maintenance child, wait this long before the next
 OPTIMIZE_FRAGMENTS = 32  # small fragments (appends) that make a large table's optimize due
 T = TypeVar("T")
 _RETRIES = 6
@@ -203,7 +210,7 @@ def with_retries(action: Callable[[], T], what: str) -> T:
 class IndexStore:
     """Open (or create, or rebuild) the tables at `uri`; all LanceDB access goes through here."""
 
-    def __init__(self, uri: str, dim: int | None, model: str) -> None:
+    def __init__(self, uri: str, dim: int | None, model: str, *, isolate_maintenance: bool = True) -> None:
         self.uri = uri
         self.dim = dim
         self.model = model
@@ -214,10 +221,18 @@ class IndexStore:
         self.hash_rows = HashRowMap(None, lambda: self.generation)  # replaced once `chunks` is open
         self.files: Any = None
         self.vectors: Any = None
+        self.vector_generation = 0  # bumped by each write to `vectors`; see RowHashMap
+        self.row_hashes = RowHashMap(None, lambda: self.vector_generation)  # replaced when opened
         self.vector_indexed = False  # an ANN index exists: queries then probe it
         self.vector_index_type = ""  # IvfSq (built here), or IvfPq (built by earlier versions)
         self._vectors_seen = -1  # the vectors table's version after this store's last write
         self.warnings: list[str] = []
+        # maintenance of tables from this many rows on runs in a child process (None: never)
+        self.isolate_from_rows: int | None = ISOLATE_FROM_ROWS if isolate_maintenance else None
+        self.maintenance_python: str | None = None  # the child's interpreter (None: this one)
+        self.maintenance: list[MaintenanceResult] = []  # what children did, newest last
+        self.clock: Callable[[], float] = time.monotonic  # when a failed child may be retried
+        self._retry_at: dict[str, float] = {}
         limit_malloc_arenas()
         try:
             self._open()
@@ -249,6 +264,7 @@ class IndexStore:
         if self.dim is not None:
             schema = pa.schema([("content_hash", pa.string()), ("vector", pa.list_(pa.float32(), self.dim))])
             self.vectors = self._table("vectors", schema, existing)
+            self.row_hashes = RowHashMap(self.vectors, lambda: self.vector_generation)
             self._vectors_seen = self.vectors.version  # add_vectors: appends while it is current
         # reading every table once is what detects a damaged dataset early
         for table in (self.chunks, self.files, self.vectors):
@@ -321,9 +337,12 @@ class IndexStore:
                 fcntl.flock(handle, fcntl.LOCK_EX)
             refreshed = tables or (self.chunks, self.files, self.vectors)
             moves_rows = any(table is self.chunks for table in refreshed)
+            vectors = self.vectors is not None and any(table is self.vectors for table in refreshed)
             self._write_depth += 1
             if moves_rows:
                 self.generation += 1  # odd: row ids may move from here on
+            if vectors:
+                self.vector_generation += 1
             try:
                 for table in refreshed:
                     if table is not None:
@@ -332,6 +351,8 @@ class IndexStore:
             finally:
                 if moves_rows:
                     self.generation += 1
+                if vectors:
+                    self.vector_generation += 1
                 self._write_depth -= 1
                 if handle is not None:
                     fcntl.flock(handle, fcntl.LOCK_UN)
@@ -458,9 +479,14 @@ class IndexStore:
         # at 100K vectors, the first optimize() joined 318 partitions into 4 (queries then scan
         # every code; 2.2 s CPU). Built by target size they stay ~318 (README, "Measured").
         target = rows // max(16, int(rows**0.5))
-        config = IvfSq(distance_type="cosine", target_partition_size=target, sample_rate=ANN_SAMPLE_RATE)
-        with self.writing(self.vectors):
-            with_retries(lambda: self.vectors.create_index("vector", config=config), "vector index")
+        if self._isolated(rows):  # the build's peak is paid by a child process
+            options = {"target_partition_size": target, "sample_rate": ANN_SAMPLE_RATE}
+            if not self._maintain_in_child("vector-index", "vectors", self.vectors, options):
+                return False
+        else:
+            config = IvfSq(distance_type="cosine", target_partition_size=target, sample_rate=ANN_SAMPLE_RATE)
+            with self.writing(self.vectors):
+                with_retries(lambda: self.vectors.create_index("vector", config=config), "vector index")
         self.vector_indexed = False
         return self.detect_vector_index()
 
@@ -468,10 +494,48 @@ class IndexStore:
         """Compact small appends and fold new rows into the indexes, for each table where that
         is due (`optimize_due`) or `force`. Rows not yet in an index are still searched,
         exactly (flat), so deferring only costs a little speed, never results."""
-        for table in (self.chunks, self.files, self.vectors):
-            if table is not None and (force or optimize_due(table)):
-                with self.writing(table):  # only optimizing `chunks` moves chunk rows (see writing)
-                    with_retries(table.optimize, "optimize")
+        tables = {"chunks": self.chunks, "files": self.files, "vectors": self.vectors}
+        for name, table in tables.items():
+            if table is None or not (force or optimize_due(table)):
+                continue
+            if self._isolated(table.count_rows()):  # its peak is paid by a child process
+                self._maintain_in_child("optimize", name, table)
+                continue
+            with self.writing(table):  # only optimizing `chunks` moves chunk rows (see writing)
+                with_retries(table.optimize, "optimize")
+
+    def _isolated(self, rows: int) -> bool:
+        return self.isolate_from_rows is not None and rows >= self.isolate_from_rows
+
+    def _maintain_in_child(
+        self, job: Job, name: str, table: Any, options: dict[str, Any] | None = None
+    ) -> bool:
+        """Run `job` on table `name` in a child process (`maintenance.run_in_child`) while
+        holding the writer lock for it, then check out the version it committed. A failure
+        is logged, never raised: the job is retried when next due, `MAINTENANCE_RETRY_S`
+        later at the earliest. Returns whether it succeeded."""
+        key = f"{job}:{name}"
+        if self.clock() < self._retry_at.get(key, float("-inf")):
+            return False
+        with self.writing(table):
+            current = table is self.vectors and table.version == self._vectors_seen
+            try:
+                result = run_in_child(self.uri, job, name, options=options, python=self.maintenance_python)
+            except IndexError_ as exc:
+                self._retry_at[key] = self.clock() + MAINTENANCE_RETRY_S
+                logger.warning("%s; retrying in %.0f s at the earliest", exc, MAINTENANCE_RETRY_S)
+                return False
+            table.checkout_latest()
+            if current:  # only the child wrote since our last append: appends stay appends
+                self._vectors_seen = table.version
+        self._retry_at.pop(key, None)
+        self.maintenance.append(result)
+        del self.maintenance[:-16]
+        logger.info(
+            "index maintenance: %s of %s in child %d, %.1f s, its peak RSS %.0f MB",
+            job, name, result.pid, result.seconds, result.peak_rss_mb,
+        )  # fmt: skip
+        return True
 
     # -- reading --------------------------------------------------------------------------
 
@@ -502,25 +566,35 @@ class IndexStore:
                 builder = builder.nprobes(probes)
                 if refine:
                     builder = builder.refine_factor(refine)
-            return builder.limit(k).select(["content_hash", "_distance"])
+            return builder.limit(k).select(["_distance"]).with_row_id()
 
-        found = run_query(self.vectors, build)
-        hashes = list(found.column("content_hash").to_pylist())
+        found = run_query(self.vectors, build)  # row ids, not hashes: reading those cost ~1.8 ms
+        row_ids = found.column("_rowid").to_numpy()
+        hashes = self.row_hashes.hashes(row_ids)
+        if hashes is None:  # rows the map lacks (added or compacted since it was read)
+            ids = [int(i) for i in row_ids]
+            taken = run_query(
+                self.vectors, lambda t: t.take_row_ids(ids).select(["content_hash"]).with_row_id()
+            )  # in row-id order, not the ids' order
+            columns = (taken.column("_rowid").to_pylist(), taken.column("content_hash").to_pylist())
+            by_id = dict(zip(*columns, strict=True))
+            hashes = [by_id[i] for i in ids]
         if distances is not None:
             distances.update(zip(hashes, found.column("_distance").to_pylist(), strict=True))
         return hashes
 
     def full_text(
-        self, text: str, k: int, columns: Sequence[str], where: str | None = None
+        self, text: str, k: int, columns: Sequence[str], where: str | None = None, *, row_ids: bool = False
     ) -> list[dict[str, Any]]:
-        """The `k` best chunk rows by BM25 of `text` over `search_text` (with `_score`),
-        `where` applied before ranking."""
+        """The `k` best chunk rows by BM25 of `text` over `search_text` (with `_score`, and
+        `_rowid` if `row_ids`), `where` applied before ranking."""
 
         def build(table: Any) -> Any:
             builder = table.query().nearest_to_text(text, columns="search_text")
             if where:
                 builder = builder.where(where)  # a prefilter: ranks only matching rows
-            return builder.limit(k).select([*columns, "_score"])
+            builder = builder.limit(k).select([*columns, "_score"])
+            return builder.with_row_id() if row_ids else builder
 
         return list(run_query(self.chunks, build).to_pylist())
 

@@ -52,6 +52,15 @@ export class HttpServer {
 }
 
 
+def clustered_vectors(n: int, dim: int, seed: int) -> np.ndarray:
+    """`n` unit vectors around 40 centres: the cluster structure ANN recall depends on."""
+    rng = np.random.default_rng(seed)
+    centres = rng.standard_normal((40, dim))
+    points = centres[rng.integers(0, 40, n)] + 0.5 * rng.standard_normal((n, dim))
+    unit: np.ndarray = (points / np.linalg.norm(points, axis=1, keepdims=True)).astype(np.float32)
+    return unit
+
+
 def write_files(root: Path, files: dict[str, str]) -> None:
     for rel, text in files.items():
         path = root / rel

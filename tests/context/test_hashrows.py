@@ -6,8 +6,9 @@ import numpy as np
 import pyarrow as pa
 
 from aigentflow.context.embed import OnnxEmbedder
-from aigentflow.context.hashrows import REBUILD_AFTER, hash_keys
+from aigentflow.context.hashrows import REBUILD_AFTER, hash_keys, hash_words
 from aigentflow.context.index import ChunkIndex
+from aigentflow.context.lancequery import run_query
 from aigentflow.context.search import _COLUMNS
 from aigentflow.context.settings import ContextSettings
 from aigentflow.context.store import IndexStore, sql_list
@@ -94,3 +95,50 @@ def test_adding_vectors_keeps_the_map_valid(sample_ws: Path, minilm: OnnxEmbedde
     store.add_vectors(["0" * 32], np.zeros((1, minilm.dim), dtype=np.float32))  # an embedding batch
     assert store.generation == generation  # vectors moved no chunk row
     assert _sorted(store.hash_rows.rows(hashes, _COLUMNS)) == _by_in(store, hashes)
+
+
+def _hex_vectors(store: IndexStore, n: int, seed: int) -> tuple[list[str], np.ndarray]:
+    rng = np.random.default_rng(seed)
+    vectors = rng.standard_normal((n, 8)).astype(np.float32)
+    hashes = [f"{int(x):032x}" for x in rng.integers(0, 2**62, n)]  # content-hash shaped
+    store.add_vectors(hashes, vectors / np.linalg.norm(vectors, axis=1, keepdims=True))
+    return hashes, vectors
+
+
+def test_hash_words_restore_the_whole_hash() -> None:
+    digest = "0123456789abcdef" + "fedcba9876543210"
+    words = hash_words(pa.array([digest]))
+    assert words is not None
+    assert f"{words[0][0]:016x}{words[1][0]:016x}" == digest
+    assert hash_words(pa.array(["h1"])) is None
+
+
+def test_ann_hits_map_to_the_same_hashes_through_the_row_map_as_when_read(tmp_path: Path) -> None:
+    store = IndexStore(str(tmp_path / "index"), 8, "m")
+    hashes, vectors = _hex_vectors(store, 300, seed=1)
+    read = [store.nearest(v, 20) for v in vectors[:10]]  # the map is not read yet: hashes are read
+    assert store.row_hashes.rebuild_in_background().join() is None
+    mapped_ids = run_query(store.vectors, lambda t: t.query().select(["content_hash"]).with_row_id())
+    assert (
+        store.row_hashes.hashes(mapped_ids.column("_rowid").to_numpy())
+        == mapped_ids.column("content_hash").to_pylist()
+    )
+    assert [store.nearest(v, 20) for v in vectors[:10]] == read
+    assert read[3][0] == hashes[3]
+
+
+def test_rows_added_after_the_row_map_was_read_are_still_found(tmp_path: Path) -> None:
+    store = IndexStore(str(tmp_path / "index"), 8, "m")
+    _hex_vectors(store, 100, seed=2)
+    store.row_hashes.rebuild_in_background().join()
+    added, vectors = _hex_vectors(store, 5, seed=3)  # new row ids the map does not hold
+    assert [store.nearest(v, 1)[0] for v in vectors] == added
+    store.optimize(force=True)  # compaction retires every row id the map holds
+    assert [store.nearest(v, 1)[0] for v in vectors] == added
+    for _ in range(REBUILD_AFTER):  # misses without writes between re-read the map
+        store.nearest(vectors[0], 1)
+    thread = store.row_hashes._building
+    assert thread is not None
+    thread.join()
+    ids = run_query(store.vectors, lambda t: t.query().select(["content_hash"]).with_row_id())
+    assert store.row_hashes.hashes(ids.column("_rowid").to_numpy()) is not None

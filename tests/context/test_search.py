@@ -1,7 +1,12 @@
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
+import pytest
+
+from aigentflow.context.embed import OnnxEmbedder
+from aigentflow.context.index import ChunkIndex
 from aigentflow.context.ranking import (
     SearchWeights,
     definition_line,
@@ -10,6 +15,9 @@ from aigentflow.context.ranking import (
     query_stems,
     signature_match,
 )
+from aigentflow.context.search import keyword_search, one_take_lists, vector_search
+from aigentflow.context.settings import ContextSettings
+from aigentflow.workspace import Workspace
 
 _OFF = {"symbol_boost": 0.0, "signature_boost": 0.0}
 
@@ -123,3 +131,82 @@ def test_windows_of_one_long_function_collapse_into_one_hit() -> None:
     assert [(h.symbol, h.start_line) for h in hits] == [("big", 1), ("small", 1), ("mod", 1)]
     kept = fuse([("keyword", 1.0, keyword)], "q", 10, SearchWeights(collapse=False))
     assert len(kept) == 4
+
+
+def _embedded_index(root: Path, minilm: OnnxEmbedder) -> ChunkIndex:
+    index = ChunkIndex(Workspace(root), ContextSettings(), minilm)
+    index.refresh()
+    index.embed_pending()
+    index.store.hash_rows.rebuild_in_background().join()  # rows by id: keyword rows can be reused
+    return index
+
+
+_QUERIES = ("look a user up by email", "exponential backoff retry", "render a template", "config error")
+
+
+def test_hybrid_hits_from_one_take_equal_those_of_fetching_the_lists_apart(
+    sample_ws: Path, minilm: OnnxEmbedder
+) -> None:
+    index = _embedded_index(sample_ws, minilm)
+    for query in _QUERIES:
+        assert one_take_lists(index.store, minilm, query, 100, 50) is not None  # the path taken
+        apart = index.search(query, 5, weights=SearchWeights(take_rows=0))
+        assert index.search(query, 5) == apart
+        assert any(len(hit.sources) == 2 for hit in apart)  # both lists found some hits
+
+
+def test_one_take_drops_only_hits_that_one_list_found_past_the_cut(
+    sample_ws: Path, minilm: OnnxEmbedder
+) -> None:
+    index = _embedded_index(sample_ws, minilm)
+    store = index.store
+    query = "look a user up by email"
+    keyword = keyword_search(store, query, 100)
+    vector = vector_search(store, minilm, query, 100)
+    lists = one_take_lists(store, minilm, query, 100, rows=2)
+    assert lists is not None
+    (_, kept_keyword), (_, kept_vector) = lists
+    in_vector = {r["content_hash"] for r in vector}
+    in_keyword = {r["content_hash"] for r in keyword}
+    expected = [r["id"] for i, r in enumerate(keyword) if i < 2 or r["content_hash"] in in_vector]
+    assert [r["id"] for r in kept_keyword] == expected
+    expected = [r["id"] for i, r in enumerate(vector) if i < 2 or r["content_hash"] in in_keyword]
+    assert [r["id"] for r in kept_vector] == expected
+    assert len(kept_vector) < len(vector)  # (every keyword hit is a vector hit in so small a corpus)
+    for kept, full, key, sign in (
+        (kept_keyword, keyword, "_score", 1.0),
+        (kept_vector, vector, "_distance", -1.0),
+    ):
+        values = [sign * r[key] for r in full]
+        low, high = min(values), max(values)
+        for row in kept:  # scaled over every hit of the list, as if all had been taken
+            assert row["_norm"] == pytest.approx((sign * row[key] - low) / (high - low))
+    stored = {r["id"]: r for r in store.chunks.to_arrow().to_pylist()}
+    for row in kept_keyword + kept_vector:  # the columns not read are derived as stored
+        assert row["language"] == stored[row["id"]]["language"]
+
+
+def test_after_a_write_one_take_steps_aside_until_the_map_is_read_again(
+    sample_ws: Path, minilm: OnnxEmbedder
+) -> None:
+    index = _embedded_index(sample_ws, minilm)
+    query = "look a user up by email"
+    (sample_ws / "docs" / "notes.md").write_text("# Notes\n\nNothing about retries any more.\n")
+    index.update_paths(["docs/notes.md"])
+    apart = index.search(query, 5, weights=SearchWeights(take_rows=0))
+    assert one_take_lists(index.store, minilm, query, 100, 50) is None  # row ids may have moved
+    assert index.search(query, 5) == apart  # fetched the ordinary way
+    index.store.hash_rows.rebuild_in_background().join()
+    assert one_take_lists(index.store, minilm, query, 100, 50) is not None
+    assert index.search(query, 5) == apart
+
+
+def test_a_single_hybrid_search_does_not_start_reading_the_row_map(
+    sample_ws: Path, minilm: OnnxEmbedder
+) -> None:
+    index = ChunkIndex(Workspace(sample_ws), ContextSettings(), minilm)
+    index.refresh()
+    index.embed_pending()
+    fresh = ChunkIndex(Workspace(sample_ws), ContextSettings(), minilm)  # a one-shot CLI search
+    assert fresh.search("look a user up by email", 3)[0].symbol == "UserRepository.find_user_by_email"
+    assert fresh.store.hash_rows._building is None

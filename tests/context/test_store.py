@@ -17,6 +17,7 @@ from aigentflow.context.store import (
 )
 from aigentflow.context.text import search_query
 from aigentflow.workspace import Workspace
+from tests.context.conftest import clustered_vectors
 
 
 def _lookup_indexes(store: IndexStore) -> dict[str, str]:
@@ -81,22 +82,14 @@ def test_chunks_with_hashes_applies_the_extra_filter(sample_ws: Path) -> None:
     assert set(rows[0]) == set(_COLUMNS)
 
 
-def _clustered(n: int, dim: int, seed: int) -> np.ndarray:
-    rng = np.random.default_rng(seed)
-    centres = rng.standard_normal((40, dim))
-    points = centres[rng.integers(0, 40, n)] + 0.5 * rng.standard_normal((n, dim))
-    unit: np.ndarray = (points / np.linalg.norm(points, axis=1, keepdims=True)).astype(np.float32)
-    return unit
-
-
 def test_the_ann_index_is_ivf_sq_and_its_top_10_matches_exact_search(tmp_path: Path) -> None:
     store = IndexStore(str(tmp_path / "index"), 32, "test-model")
-    vectors = _clustered(3_000, 32, seed=0)
+    vectors = clustered_vectors(3_000, 32, seed=0)
     hashes = [f"h{i}" for i in range(len(vectors))]
     store.add_vectors(hashes, vectors)
     assert store.ensure_vector_index(min_rows=1_000)
     assert store.vector_index_type == "IvfSq"
-    probes = _clustered(20, 32, seed=1)
+    probes = clustered_vectors(20, 32, seed=1)
     recall = [
         len({hashes[i] for i in np.argsort(-(vectors @ p))[:10]} & set(store.nearest(p, 10))) / 10
         for p in probes
@@ -108,7 +101,7 @@ def test_an_ivf_pq_index_from_an_earlier_version_is_still_queried(tmp_path: Path
     from lancedb.index import IvfPq
 
     store = IndexStore(str(tmp_path / "index"), 32, "test-model")
-    vectors = _clustered(1_200, 32, seed=2)
+    vectors = clustered_vectors(1_200, 32, seed=2)
     store.add_vectors([f"h{i}" for i in range(len(vectors))], vectors)
     store.vectors.create_index(
         "vector", config=IvfPq(distance_type="cosine", num_partitions=16, num_sub_vectors=4)
@@ -182,12 +175,12 @@ def _partitions(store: IndexStore) -> list[int]:
 
 def test_optimizing_keeps_the_trained_ann_partitions_and_indexes_new_rows(tmp_path: Path) -> None:
     store = IndexStore(str(tmp_path / "index"), 32, "test-model")
-    vectors = _clustered(3_000, 32, seed=4)
+    vectors = clustered_vectors(3_000, 32, seed=4)
     store.add_vectors([f"h{i}" for i in range(len(vectors))], vectors)
     assert store.ensure_vector_index(min_rows=1_000)
     trained = _partitions(store)[0]
     assert trained >= 40  # about sqrt(n)
-    extra = _clustered(40, 32, seed=5)
+    extra = clustered_vectors(40, 32, seed=5)
     for start in range(0, 40, 4):  # small appends, as embedding batches make them
         store.add_vectors([f"x{i}" for i in range(start, start + 4)], extra[start : start + 4])
     store.optimize(force=True)
