@@ -6,7 +6,7 @@ one-time IVF_SQ build +166-190 MB for ~4 s, `optimize()` of the vectors table (d
 the daemon they would lift it past its 500 MB budget; run here, the child pays the peak and
 the OS takes it all back when it exits.
 
-The child is a fresh interpreter (`python -P -m aigentflow.context.maintenance REQUEST`),
+The child is a fresh interpreter (`python -P -m aigentflow.context.maintenance`, the request on stdin),
 started by `subprocess` without a shell: exec'd at once, so no copy of the daemon (which has
 threads, whose locks a plain fork would copy mid-use) ever runs Python code. It opens the
 same LanceDB URI, does one job on one table (committing with the same conflict retries as
@@ -51,10 +51,11 @@ class MaintenanceResult:
     peak_rss_mb: float
 
 
-def child_command(request: dict[str, Any], python: str | None = None) -> list[str]:
+def child_command(python: str | None = None) -> list[str]:
     """The child's argv: no shell; `-P` keeps the working directory off `sys.path` (a
-    `secrets.py` or `lancedb.py` there would shadow the real module)."""
-    return [python or sys.executable, "-P", "-m", "aigentflow.context.maintenance", json.dumps(request)]
+    `secrets.py` or `lancedb.py` there would shadow the real module). The request goes on
+    stdin, not argv: an index URI may carry credentials, and argv is visible to every user."""
+    return [python or sys.executable, "-P", "-m", "aigentflow.context.maintenance"]
 
 
 def run_in_child(
@@ -72,10 +73,10 @@ def run_in_child(
     caller must hold the index's writer lock (the child does not take it). Raises
     `IndexError_` if the child cannot start, fails, times out or reports nothing."""
     request = {"uri": uri, "job": job, "table": table, "options": options or {}}
-    command = child_command(request, python)
+    command = child_command(python)
     try:
         done = subprocess.run(  # our own interpreter and module, no shell
-            command, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=timeout, check=False
+            command, input=json.dumps(request), capture_output=True, text=True, timeout=timeout, check=False
         )
     except subprocess.TimeoutExpired as exc:
         raise IndexError_(f"index maintenance ({job} of {table}) timed out after {timeout:.0f}s") from exc
@@ -118,11 +119,12 @@ def _do(table: Any, job: str, options: dict[str, Any]) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """The child: `argv[0]` is the JSON request; prints one JSON line (the report)."""
+    """The child: the JSON request is `argv[0]` if given, else stdin; prints one JSON line
+    (the report)."""
     import lancedb
 
     started = time.monotonic()
-    request = json.loads((argv if argv is not None else sys.argv[1:])[0])
+    request = json.loads(argv[0] if argv else sys.stdin.read())
     table = lancedb.connect(request["uri"]).open_table(request["table"])
     _do(table, request["job"], request.get("options", {}))
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KB on Linux
