@@ -113,6 +113,12 @@ class _TableMap:
         if misses >= REBUILD_AFTER and not generation % 2:
             self.rebuild_in_background()
 
+    def _read(self) -> tuple[pa.Array, np.ndarray]:
+        """Every row's content hash and row id, as the table is now."""
+        data = run_query(self.table, lambda t: t.query().select(["content_hash"]).with_row_id())
+        row_ids = data.column("_rowid").to_numpy().astype(np.uint64)
+        return data.column("content_hash").combine_chunks(), row_ids
+
     def _rebuild(self) -> None:
         raise NotImplementedError
 
@@ -187,12 +193,11 @@ class HashRowMap(_TableMap):
             generation = self.generation()
             if generation % 2:
                 return  # a write is running: the next lookup retries
-            data = run_query(self.table, lambda t: t.query().select(["content_hash"]).with_row_id())
-            keys = hash_keys(data.column("content_hash").combine_chunks())
+            hashes, row_ids = self._read()
+            keys = hash_keys(hashes)
             if keys is None or self.generation() != generation:
                 return  # not content hashes, or written while reading: the next lookup retries
             order = np.argsort(keys, kind="stable")
-            row_ids = data.column("_rowid").to_numpy().astype(np.uint64)
             self._snapshot = _Snapshot(generation, keys[order], row_ids[order])
         except Exception:  # a background refresh must never fail a search: lookups use IN
             logger.debug("reading the content-hash map failed", exc_info=True)
@@ -240,11 +245,10 @@ class RowHashMap(_TableMap):
     def _rebuild(self) -> None:
         try:
             generation = self.generation()
-            data = run_query(self.table, lambda t: t.query().select(["content_hash"]).with_row_id())
-            words = hash_words(data.column("content_hash").combine_chunks())
+            hashes, row_ids = self._read()
+            words = hash_words(hashes)
             if words is None:
                 return  # not content hashes (tests' short names): lookups read them instead
-            row_ids = data.column("_rowid").to_numpy().astype(np.uint64)
             order = np.argsort(row_ids, kind="stable")
             self._snapshot = _RowSnapshot(generation, row_ids[order], words[0][order], words[1][order])
         except Exception:  # a background refresh must never fail a search: lookups read hashes

@@ -30,7 +30,7 @@ from typing import Any, Literal
 
 from aigentflow.errors import IndexError_
 
-__all__ = ["JOBS", "Job", "MaintenanceResult", "child_command", "main", "run_in_child"]
+__all__ = ["JOBS", "Job", "MaintenanceResult", "child_command", "main", "run_in_child", "run_job"]
 
 Job = Literal["optimize", "vector-index"]
 JOBS: tuple[Job, ...] = ("optimize", "vector-index")
@@ -100,7 +100,9 @@ def run_in_child(
         raise IndexError_(f"index maintenance ({job} of {table}) reported {lines[-1][:200]!r}") from exc
 
 
-def _do(table: Any, job: str, options: dict[str, Any]) -> None:
+def run_job(table: Any, job: str, options: dict[str, Any]) -> None:
+    """Do `job` on `table`, here: what the child runs, and what the daemon runs itself for
+    a table too small to isolate. The caller holds the index's writer lock."""
     from aigentflow.context.store import with_retries
 
     if job == "optimize":
@@ -126,7 +128,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.monotonic()
     request = json.loads(argv[0] if argv else sys.stdin.read())
     table = lancedb.connect(request["uri"]).open_table(request["table"])
-    _do(table, request["job"], request.get("options", {}))
+    run_job(table, request["job"], request.get("options", {}))
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KB on Linux
     report = {"pid": os.getpid(), "version": table.version, "seconds": time.monotonic() - started}
     sys.stdout.write(json.dumps({**report, "peak_rss_mb": round(peak, 1)}) + "\n")  # its answer

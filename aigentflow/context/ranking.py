@@ -42,6 +42,7 @@ __all__ = [
     "definition_line",
     "freshness",
     "fuse",
+    "min_max",
     "name_match",
     "query_stems",
     "signature_match",
@@ -166,12 +167,17 @@ def _normalised(ranked: list[dict[str, Any]]) -> list[float]:
         raw = [-float(r["_distance"]) for r in ranked]
     else:
         raw = [-float(rank) for rank in range(len(ranked))]
-    if not raw:
+    return min_max(raw)
+
+
+def min_max(values: list[float]) -> list[float]:
+    """`values` scaled to 0..1 over their range (all 1 when they are tied or there is one)."""
+    if not values:
         return []
-    low, high = min(raw), max(raw)
+    low, high = min(values), max(values)
     if high - low < 1e-12:  # one row, or all tied: each is as good as the best
-        return [1.0] * len(raw)
-    return [(value - low) / (high - low) for value in raw]
+        return [1.0] * len(values)
+    return [(value - low) / (high - low) for value in values]
 
 
 _STOP = frozenset(

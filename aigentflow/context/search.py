@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 from aigentflow.context.chunking import language_of
 from aigentflow.context.embed import Embedder
-from aigentflow.context.ranking import RecencyLookup, SearchHit, SearchWeights, fuse
+from aigentflow.context.ranking import RecencyLookup, SearchHit, SearchWeights, fuse, min_max
 from aigentflow.context.store import IndexStore, sql_str, trim_heap
 from aigentflow.context.text import search_query
 
@@ -107,12 +107,6 @@ def vector_search(
     return rows[:limit]
 
 
-def _scaled(values: list[float]) -> list[float]:
-    """Min-max scaled to 0..1 (all 1 when they are all equal), as `ranking.fuse` scales a list."""
-    low, high = min(values, default=0.0), max(values, default=0.0)
-    return [(v - low) / (high - low) if high - low > 1e-12 else 1.0 for v in values]
-
-
 def one_take_lists(
     store: IndexStore, embedder: Embedder, query: str, depth: int, rows: int
 ) -> list[tuple[str, list[dict[str, Any]]]] | None:
@@ -148,13 +142,13 @@ def one_take_lists(
     if taken is None:
         return None
     scores = dict(
-        zip((int(r["_rowid"]) for r in light), _scaled([float(r["_score"]) for r in light]), strict=True)
+        zip((int(r["_rowid"]) for r in light), min_max([float(r["_score"]) for r in light]), strict=True)
     )
     bm25 = {int(r["_rowid"]): float(r["_score"]) for r in light}
     keyword_rows = [{**taken[i], "_score": bm25[i], "_norm": scores[i]} for i in keyword_ids if i in taken]
     with_rows = store.hash_rows.present(found)  # vectors of deleted chunks set no scale
     live = [h for h in found if h in with_rows]
-    cosine = dict(zip(live, _scaled([-distance[h] for h in live]), strict=True))
+    cosine = dict(zip(live, min_max([-distance[h] for h in live]), strict=True))
     by_hash: dict[str, list[dict[str, Any]]] = {}
     for row in sorted(taken.values(), key=lambda r: (r["path"], r["start_line"])):
         by_hash.setdefault(row["content_hash"], []).append(row)

@@ -32,7 +32,7 @@ import pyarrow as pa
 
 from aigentflow.context.hashrows import HashRowMap, RowHashMap
 from aigentflow.context.lancequery import run_query
-from aigentflow.context.maintenance import Job, MaintenanceResult, run_in_child
+from aigentflow.context.maintenance import Job, MaintenanceResult, run_in_child, run_job
 from aigentflow.errors import IndexError_
 
 __all__ = [
@@ -471,22 +471,15 @@ class IndexStore:
         rows = self.vectors.count_rows()
         if rows < min_rows:
             return False
-        from lancedb.index import IvfSq
-
         # √n partitions, given as their target size: LanceDB's optimize() keeps an IVF index's
         # partitions near the target it was built with (splitting and joining as rows come and
         # go), and for an index built by `num_partitions` it assumes thousands of rows: measured
         # at 100K vectors, the first optimize() joined 318 partitions into 4 (queries then scan
         # every code; 2.2 s CPU). Built by target size they stay ~318 (README, "Measured").
         target = rows // max(16, int(rows**0.5))
-        if self._isolated(rows):  # the build's peak is paid by a child process
-            options = {"target_partition_size": target, "sample_rate": ANN_SAMPLE_RATE}
-            if not self._maintain_in_child("vector-index", "vectors", self.vectors, options):
-                return False
-        else:
-            config = IvfSq(distance_type="cosine", target_partition_size=target, sample_rate=ANN_SAMPLE_RATE)
-            with self.writing(self.vectors):
-                with_retries(lambda: self.vectors.create_index("vector", config=config), "vector index")
+        options = {"target_partition_size": target, "sample_rate": ANN_SAMPLE_RATE}
+        if not self._maintain("vector-index", "vectors", self.vectors, rows, options):
+            return False
         self.vector_indexed = False
         return self.detect_vector_index()
 
@@ -496,16 +489,21 @@ class IndexStore:
         exactly (flat), so deferring only costs a little speed, never results."""
         tables = {"chunks": self.chunks, "files": self.files, "vectors": self.vectors}
         for name, table in tables.items():
-            if table is None or not (force or optimize_due(table)):
-                continue
-            if self._isolated(table.count_rows()):  # its peak is paid by a child process
-                self._maintain_in_child("optimize", name, table)
-                continue
-            with self.writing(table):  # only optimizing `chunks` moves chunk rows (see writing)
-                with_retries(table.optimize, "optimize")
+            if table is not None and (force or optimize_due(table)):
+                self._maintain("optimize", name, table, table.count_rows())
 
-    def _isolated(self, rows: int) -> bool:
-        return self.isolate_from_rows is not None and rows >= self.isolate_from_rows
+    def _maintain(
+        self, job: Job, name: str, table: Any, rows: int, options: dict[str, Any] | None = None
+    ) -> bool:
+        """Run maintenance `job` on table `name` of `rows` rows: in a child process from
+        `isolate_from_rows` rows on (the job's memory peak is then the child's), else here
+        under the writer lock (only optimizing `chunks` moves chunk rows, see `writing`).
+        Returns whether it ran."""
+        if self.isolate_from_rows is not None and rows >= self.isolate_from_rows:
+            return self._maintain_in_child(job, name, table, options)
+        with self.writing(table):
+            run_job(table, job, options or {})
+        return True
 
     def _maintain_in_child(
         self, job: Job, name: str, table: Any, options: dict[str, Any] | None = None

@@ -24,17 +24,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from aigentflow.review.python.segments import STRINGS_AND_COMMENTS
+
 __all__ = ["Measure", "measure"]
 
-# Comments, then string literals with their prefixes (an f-string's braces matter).
-_MASKED = re.compile(
-    r"#[^\n]*"
-    r"|(?P<prefix>\b[rRbBuUfF]{1,2})?"
-    r"(?P<string>\"\"\"[^\"\\]*(?:(?:\\.|\"(?!\"\"))[^\"\\]*)*\"\"\""
-    r"|'''[^'\\]*(?:(?:\\.|'(?!''))[^'\\]*)*'''"
-    r"|\"[^\"\\\n]*(?:\\.[^\"\\\n]*)*\"|'[^'\\\n]*(?:\\.[^'\\\n]*)*')",
-    re.S,
-)
+# A string literal's prefix, read back from where its quote starts (an f-string's braces matter).
+_PREFIX = re.compile(r"(?<!\w)[rRbBuUfF]{1,2}\Z")
 _NOT_LINE_END = re.compile(r"[^\n]")
 _DECISIONS = re.compile(r"\b(?:if|elif|for|while|and|or|except|assert)\b")
 _UNDECIDED = re.compile(r"\b(?:def|class|lambda|case)\b")
@@ -101,16 +96,15 @@ def _mask(text: str) -> str | None:
     a keyword (an expression the mask would hide)."""
     parts: list[str] = []
     done = 0
-    for match in _MASKED.finditer(text):
-        literal = match.group("string")
-        if literal is None:  # a comment
-            parts.append(text[done : match.start()])
-            parts.append(" " * (match.end() - match.start()))
+    for match in STRINGS_AND_COMMENTS.finditer(text):
+        literal = match.group()
+        parts.append(text[done : match.start()])
+        if literal.startswith("#"):  # a comment
+            parts.append(" " * len(literal))
         else:
-            prefix = match.group("prefix") or ""
-            if "f" in prefix.lower() and _KEYWORD_IN_BRACES.search(literal):
+            prefix = _PREFIX.search(text, max(0, match.start() - 2), match.start())
+            if prefix and "f" in prefix.group().lower() and _KEYWORD_IN_BRACES.search(literal):
                 return None
-            parts.append(text[done : match.start("string")])
             dots = _NOT_LINE_END.sub(".", literal)
             parts.append(dots.replace("\n.", "\n" + _STRING_LINE) if "\n" in dots else dots)
         done = match.end()

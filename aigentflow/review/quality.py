@@ -167,25 +167,20 @@ class QualityPack:
         return findings
 
     def _may_exceed(self, module: SegmentedModule, index: int) -> bool:
-        """Whether a function of this segment could pass a threshold, judged from the text alone:
-        each decision point needs a keyword, and a function ends before the next definition
-        indented no deeper. Most segments need no parse at all."""
+        """Whether a function of this segment could pass a threshold, judged from the whole
+        segment's text: each decision point needs a keyword. Most segments stop here; for the
+        others `_from_text` applies the same bound function by function."""
         segment = module.segments[index]
         most_lines, most_complex = self.settings.max_function_lines, self.settings.max_complexity
         starts = module.line_starts
-        if segment.stop - segment.start <= most_lines and (
-            len(_DECISION_WORDS.findall(segment.text)) < most_complex  # strings too: a cheap bound
-            or module.count_in_code(_DECISION_WORDS, starts[segment.start - 1], starts[segment.stop - 1])
-            < most_complex
-        ):
-            return False
-        for line, bound in module.function_extents(index):
-            if bound - line > most_lines:
-                return True
-            words = module.count_in_code(_DECISION_WORDS, starts[line - 1], starts[bound - 1])
-            if 1 + words > most_complex:
-                return True
-        return False
+        return not (
+            segment.stop - segment.start <= most_lines
+            and (
+                len(_DECISION_WORDS.findall(segment.text)) < most_complex  # strings too: a cheap bound
+                or module.count_in_code(_DECISION_WORDS, starts[segment.start - 1], starts[segment.stop - 1])
+                < most_complex
+            )
+        )
 
     def _from_text(self, module: SegmentedModule, index: int) -> dict[int, Measure | None]:
         """Measures read from the text (`fnmeasure`) of this segment's functions that could pass

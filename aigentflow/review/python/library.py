@@ -13,7 +13,8 @@ import string
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from aigentflow.review.python.values import ALL_KINDS, Label, Val
+from aigentflow.review.python.containers import labels_of
+from aigentflow.review.python.values import ALL_KINDS, Val
 
 if TYPE_CHECKING:
     from aigentflow.review.python.context import CallSite
@@ -80,13 +81,6 @@ class QueueKind:
     lifo: bool
 
 
-def _union(vals: list[Val]) -> frozenset[Label]:
-    out: frozenset[Label] = frozenset()
-    for val in vals:
-        out |= val.all_labels()
-    return out
-
-
 def format_fields(text: str, args: list[Val], kwargs: dict[str, Val]) -> Val | None:
     """`text.format(*args, **kwargs)`: the taint of the fields the text names, not of every
     argument (`"{other}".format(value=x, other="y")` uses only `other`)."""
@@ -115,7 +109,7 @@ def format_fields(text: str, args: list[Val], kwargs: dict[str, Val]) -> Val | N
             used.append(kwargs[index])
         else:
             return None  # a name the call does not pass (or passes through **): unknown
-    return Val(_union(used))
+    return Val(labels_of(*used))
 
 
 def percent_fields(text: object, mapping: Val) -> Val | None:
@@ -125,7 +119,7 @@ def percent_fields(text: object, mapping: Val) -> Val | None:
     names = _PERCENT_NAME.findall(text)
     if not names or any(name not in mapping.keys for name in names):
         return None
-    return Val(mapping.labels | _union([mapping.keys[name] for name in names]))
+    return Val(mapping.labels | labels_of(*(mapping.keys[name] for name in names)))
 
 
 def template_call(call: CallSite) -> Val | None:
@@ -151,9 +145,9 @@ def template_call(call: CallSite) -> Val | None:
         if name is None:
             continue
         if name not in values:
-            return None if call.meth == "substitute" or "**" in values else Val(_union(used))
+            return None if call.meth == "substitute" or "**" in values else Val(labels_of(*used))
         used.append(values[name])
-    return Val(_union(used))
+    return Val(labels_of(*used))
 
 
 def new_container(name: str, args: list[Val]) -> Val | None:
@@ -168,7 +162,7 @@ def new_container(name: str, args: list[Val]) -> Val | None:
         merged: dict[object, Val] = {}
         for mapping in reversed(args):  # the first mapping that has a key wins
             merged.update(mapping.keys or {})
-        return Val(_union([Val(a.labels) for a in args]), keys=merged)
+        return Val(labels_of(*(Val(a.labels) for a in args)), keys=merged)
     if name.endswith(_FIFO) or name.endswith(_LIFO):
         return Val(consts=frozenset({QueueKind(lifo=name.endswith(_LIFO))}), items=())
     return None

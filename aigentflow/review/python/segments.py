@@ -27,14 +27,21 @@ from aigentflow.review.blockscan import BlockMatches
 from aigentflow.review.lineheads import heads_of_lines, line_ends, line_start
 from aigentflow.review.python.parsing import Positions, parse_python, parse_repairing
 
-__all__ = ["Segment", "SegmentedModule", "line_offsets", "multiline_spans", "split_segments"]
+__all__ = [
+    "STRINGS_AND_COMMENTS",
+    "Segment",
+    "SegmentedModule",
+    "line_offsets",
+    "multiline_spans",
+    "split_segments",
+]
 
 SegmentKind = Literal["def", "class", "other"]
 
 # Comments and string literals, so that text inside a multi-line string never starts a segment.
 # The string bodies are unrolled (runs of plain characters between escapes) rather than one
 # character per alternation: a third faster on real files.
-_STRINGS = re.compile(
+STRINGS_AND_COMMENTS = re.compile(
     r"#[^\r\n]*"
     r"|(?P<triple>\"\"\"[^\"\\]*(?:(?:\\.|\"(?!\"\"))[^\"\\]*)*\"\"\""
     r"|'''[^'\\]*(?:(?:\\.|'(?!''))[^'\\]*)*''')"
@@ -77,7 +84,7 @@ def multiline_spans(text: str) -> tuple[list[int], list[int]]:
     """Start and end offsets of the multi-line (triple-quoted) strings of `text`."""
     starts: list[int] = []
     ends: list[int] = []
-    for match in _STRINGS.finditer(text):
+    for match in STRINGS_AND_COMMENTS.finditer(text):
         if match.lastgroup == "triple":
             starts.append(match.start())
             ends.append(match.end())
