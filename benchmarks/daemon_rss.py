@@ -13,6 +13,8 @@ its VmRSS (sampled every 20 ms), VmHWM and its children's VmRSS are reported, wi
 in a child process (`context.isolate_maintenance`, the default) and in the daemon (before).
 
 `--unembedded N` deletes N vectors first, so the daemon embeds while it searches (its peak).
+`--saves N` then edits a file N times and searches after each save (each write makes the
+daemon re-read its row maps).
 DIR is a workspace with its index already built, e.g. by
 `benchmarks/index.py --skip-throughput --scales 10 --keep DIR` (~100K chunks, every chunk
 with a synthetic vector, ANN index built). State and config go to a temp AIGENTFLOW_HOME.
@@ -85,7 +87,7 @@ def start_daemon(root: Path, env: dict[str, str]) -> subprocess.Popen[str]:
     return process
 
 
-async def measure(root: Path, env: dict[str, str], pid: int, extra: int) -> None:
+async def measure(root: Path, env: dict[str, str], pid: int, extra: int, saves: int = 0) -> None:
     params = StdioServerParameters(
         command=sys.executable, args=[*AIGENTFLOW[1:], "mcp", "--workspace", str(root)], env=env
     )
@@ -115,10 +117,36 @@ async def measure(root: Path, env: dict[str, str], pid: int, extra: int) -> None
         print(f"after {len(samples) + 1} searches: {proc_status(pid)}")
         for query in varied_queries(extra):  # distinct queries fill LanceDB's caches to their bounds
             result = await client.call_tool("search_code", {"query": query, "limit": 10})
-    if extra:
-        assert result.structured_content is not None
-        pending = result.structured_content["pending_embeddings"]
-        print(f"after {extra} more distinct searches: {proc_status(pid)}; pending embeddings {pending}")
+        if extra:
+            assert result.structured_content is not None
+            pending = result.structured_content["pending_embeddings"]
+            print(f"after {extra} more distinct searches: {proc_status(pid)}; pending embeddings {pending}")
+        if saves:
+            await save_and_search(client, root, pid, saves)
+
+
+async def save_and_search(client: Client, root: Path, pid: int, saves: int) -> None:
+    """Edit a file `saves` times; after each save, search until the new function is found,
+    then five more searches (the daemon re-reads its row maps after a write, see
+    `context/hashrows.py`). Reports the daemon's memory after all of them."""
+    target = sorted(root.rglob("*.py"))[0]
+    original = target.read_text()
+    try:
+        for i in range(saves):
+            marker = f"saved_marker_function_{i}"
+            target.write_text(original + f"\n\ndef {marker}():\n    return {i}\n")
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline:
+                result = await client.call_tool("search_code", {"query": marker, "limit": 3})
+                assert result.structured_content is not None
+                if any(hit["symbol"] == marker for hit in result.structured_content["hits"]):
+                    break
+                await asyncio.sleep(0.05)
+            for query in QUERIES[:5]:
+                await client.call_tool("search_code", {"query": query, "limit": 10})
+    finally:
+        target.write_text(original)
+    print(f"after {saves} saves, each searched for until found, then 5 searches: {proc_status(pid)}")
 
 
 def varied_queries(n: int) -> list[str]:
@@ -230,6 +258,9 @@ def main() -> int:
         "--unembedded", type=int, default=0, help="delete this many vectors first: the daemon re-embeds them"
     )
     parser.add_argument(
+        "--saves", type=int, default=0, help="then edit a file this many times, searching after each save"
+    )
+    parser.add_argument(
         "--maintenance",
         action="store_true",
         help="instead: the daemon's memory while its upkeep builds the ANN index and optimizes "
@@ -261,7 +292,7 @@ def main() -> int:
             drop_vectors(root, args.unembedded)
         daemon = start_daemon(root, env)
         try:
-            asyncio.run(measure(root, env, daemon.pid, args.extra))
+            asyncio.run(measure(root, env, daemon.pid, args.extra, args.saves))
             status = proc_status(daemon.pid)
             verdict = "meets" if status["VmHWM"] <= 500 else "EXCEEDS"
             print(

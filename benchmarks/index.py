@@ -45,9 +45,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from functools import partial
 from pathlib import Path
-from typing import Any
 
 # run as a script, sys.path[0] is benchmarks/, whose secrets.py would shadow the stdlib's
 sys.path[0] = str(Path(__file__).resolve().parents[1])
@@ -55,14 +53,10 @@ sys.path[0] = str(Path(__file__).resolve().parents[1])
 import numpy as np  # noqa: E402
 
 import aigentflow.context.embed as embed_module  # noqa: E402
-import aigentflow.context.search as search_module  # noqa: E402
 from aigentflow.context.chunking import embed_text  # noqa: E402
 from aigentflow.context.embed import Embedder, resolve_embedder  # noqa: E402
 from aigentflow.context.index import ChunkIndex  # noqa: E402
-from aigentflow.context.lancequery import run_query  # noqa: E402
-from aigentflow.context.ranking import SearchWeights  # noqa: E402
 from aigentflow.context.settings import ContextSettings  # noqa: E402
-from aigentflow.context.store import ANN_QUERY, IndexStore  # noqa: E402
 from aigentflow.gctune import tune_gc  # noqa: E402
 from aigentflow.workspace import Workspace  # noqa: E402
 
@@ -264,49 +258,27 @@ def cold_search(index: ChunkIndex, query: str, mode: str) -> object:
     return index.search(query, 10, mode=mode)  # type: ignore[arg-type]
 
 
-def nearest_before(
-    store: IndexStore, vector: np.ndarray, k: int, distances: dict[str, float] | None = None
-) -> list[str]:
-    """`IndexStore.nearest` as it was before this version: the ANN query reads each hit's
-    content hash from LanceDB (now: row ids, hashes from `RowHashMap`)."""
-    probes = ANN_QUERY.get(store.vector_index_type, ANN_QUERY["IvfPq"])[0]  # IvfSq: no refine
-
-    def build(table: Any) -> Any:
-        builder = table.query().nearest_to(np.asarray(vector, dtype=np.float32)).column("vector")
-        builder = builder.distance_type("cosine").nprobes(probes)
-        return builder.limit(k).select(["content_hash", "_distance"])
-
-    found = run_query(store.vectors, build)
-    hashes = list(found.column("content_hash").to_pylist())
-    if distances is not None:
-        distances.update(zip(hashes, found.column("_distance").to_pylist(), strict=True))
-    return hashes
-
-
-def time_against_before(index: ChunkIndex, mode: str) -> tuple[list[float], list[float]]:
-    """Cold `index.search` latencies of this version and, alternating query by query (so both
-    share the machine's load), of the way hits were fetched before it: the ANN query reading
-    hashes, the full-text query taking its 100 rows and the vector hits' rows taken apart
-    (`take_rows=0`), `language` read."""
+def time_against_fetched(index: ChunkIndex, mode: str) -> tuple[list[float], list[float]]:
+    """Cold `index.search` latencies ranked from the row map (this version) and, alternating
+    query by query (so both share the machine's load), with every candidate row fetched from
+    LanceDB, text included (the map's ranking fields unused: what filtered searches do, and
+    what every search did before)."""
     store = index.store
     now: list[float] = []
-    before: list[float] = []
-    fetched = search_module._FETCHED
+    fetched: list[float] = []
     for _ in range(3):
         for query in QUERIES:
-            for samples, old in ((now, False), (before, True)):
-                if old:
-                    store.nearest = partial(nearest_before, store)  # type: ignore[method-assign]
-                    search_module._FETCHED = [*fetched, "language"]
+            for samples, fetch in ((now, False), (fetched, True)):
+                if fetch:
+                    store.hash_rows.ranking_rows = lambda *args: None  # type: ignore[method-assign]
                 if index.queries is not None:
                     index.queries.clear()
                 started = time.perf_counter()
-                index.search(query, 10, mode=mode, weights=SearchWeights(take_rows=0) if old else None)  # type: ignore[arg-type]
+                index.search(query, 10, mode=mode)  # type: ignore[arg-type]
                 samples.append(time.perf_counter() - started)
-                if old:
-                    del store.nearest
-                    search_module._FETCHED = fetched
-    return now, before
+                if fetch:
+                    del store.hash_rows.ranking_rows
+    return now, fetched
 
 
 def settle(index: ChunkIndex) -> None:
@@ -378,21 +350,21 @@ def latency_at(root: Path, copies: int, embedder: Embedder, real: np.ndarray | N
         samples = time_queries(lambda q, mode=mode: index.search(q, 10, mode=mode))  # type: ignore[misc]
         ratio = statistics.median(samples) / statistics.median(ann[mode])
         print(f"  {mode:7s} {kind}, same query again: {percentiles(samples)}  (cached/cold {ratio:.2f}x)")
-    for mode in ("vector", "hybrid"):  # the peer, query by query: how this version fetched hits before
-        now, before = time_against_before(index, mode)
-        ratio = statistics.median(before) / statistics.median(now)
+    for mode in MODES:  # the peer, query by query: candidates fetched from LanceDB
+        now, fetched = time_against_fetched(index, mode)
+        ratio = statistics.median(fetched) / statistics.median(now)
         print(
-            f"  {mode:7s} {kind}, interleaved: now {percentiles(now)}; before (ANN reads hashes, text and"
-            f" vector rows taken apart, language read) {percentiles(before)} (before/now median {ratio:.2f}x)"
+            f"  {mode:7s} {kind}, interleaved: ranked from the row map {percentiles(now)}; rows fetched"
+            f" from LanceDB {percentiles(fetched)} (fetched/map median {ratio:.2f}x)"
         )
     index.store.hash_rows.rows = lambda hashes, columns: None  # type: ignore[method-assign]
-    index.store.hash_rows.take = lambda *args: None  # type: ignore[method-assign]
+    index.store.hash_rows.ranking_rows = lambda *args: None  # type: ignore[method-assign]
     for mode in ("vector", "hybrid"):  # the peer: vector hits fetched by `content_hash IN (...)`
         samples = time_queries(lambda q, mode=mode: cold_search(index, q, mode))  # type: ignore[misc]
         ratio = statistics.median(samples) / statistics.median(ann[mode])
-        print(f"  {mode:7s} {kind}, IN lookup: {percentiles(samples)}  (IN/row-id median {ratio:.2f}x)")
-    del index.store.hash_rows.rows  # the row-id path again
-    del index.store.hash_rows.take
+        print(f"  {mode:7s} {kind}, IN lookup: {percentiles(samples)}  (IN/row map median {ratio:.2f}x)")
+    del index.store.hash_rows.rows  # the row maps again
+    del index.store.hash_rows.ranking_rows
     after_upkeep(index, embedder, hashes, vectors, real)
     return real
 

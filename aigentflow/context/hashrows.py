@@ -1,17 +1,22 @@
-"""`HashRowMap`: chunk content hash → LanceDB row ids, for fetching vector hits by `take`.
+"""Row maps of the index's tables, read into memory for fast searches.
 
-Vector search yields content hashes; their chunk rows were fetched with `content_hash IN
-(...100 literals...)`, which costs ~12 ms at 100K chunks even with a BTREE index (SQL
-planning of the list plus the take). Taking the rows by id costs about half (README,
-"Measured"). The map is two sorted numpy arrays (the hash's first 64 bits, the row id):
-~16 bytes a chunk, 1.6 MB at 100K.
+`HashRowMap`: chunk content hash → LanceDB row ids, and each chunk row's ranking fields (path,
+symbol, kind, lines, definition line: `RANKING_COLUMNS`) by row id. A search fetches its
+candidates' ranking fields from here, fuses, and reads from LanceDB only the text and
+signature of the hits it returns (`hit_columns`): at 100K chunks taking ~100 candidate rows
+with their text cost p50 5.0 / p95 10.3 ms, ten rows' text 1.4 / 1.6 (README, "Measured").
+Paths and kinds are dictionary-encoded, content hashes held as two uint64: ~100 bytes a
+chunk of unique code (~10 MB at 100K), read in ~0.1 s.
 
 Row ids are addresses: valid for one table version (compaction moves rows). The map records
 the store's write generation (bumped when a write starts and when it ends; this process's
 table objects change version only by its own writes) and is used only while that is
-unchanged and no write is running; a write makes it stale, a background thread re-reads it
-(~40-140 ms at 100K), and until then lookups take the `IN` path. Rows taken are checked
-against the wanted hashes, so a 64-bit prefix collision can never return a wrong row.
+unchanged and no write is running; a write makes it stale, a background thread re-reads it,
+and until then searches fetch rows from LanceDB (`content_hash IN (...)`). Rows taken by
+hash are checked against the wanted hashes, so a 64-bit prefix collision can never return a
+wrong row.
+
+`RowHashMap`: vector row id → content hash (below).
 """
 
 from __future__ import annotations
@@ -24,15 +29,30 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from aigentflow.context.lancequery import run_query
 
-__all__ = ["REBUILD_AFTER", "HashRowMap", "RowHashMap", "hash_keys", "hash_words"]
+__all__ = [
+    "HIT_COLUMNS",
+    "RANKING_COLUMNS",
+    "REBUILD_AFTER",
+    "HashRowMap",
+    "RowHashMap",
+    "hash_keys",
+    "hash_words",
+]
 
 logger = logging.getLogger(__name__)
 # Lookups served by IN at one generation before the map is re-read: a one-shot CLI search
 # never pays for reading it; a daemon pays once per quiet spell after writes.
 REBUILD_AFTER = 2
+# What ranking reads of a chunk row besides its content hash (`ranking.fuse`; `id` and
+# `language` are derived): held in memory by `HashRowMap`, the hits' other columns are read
+# per search (`HIT_COLUMNS`).
+RANKING_COLUMNS = ("path", "symbol", "kind", "start_line", "end_line", "head")
+HIT_COLUMNS = ("signature", "text")
+_DICTIONARY = ("path", "kind")  # few distinct values: a path has ~25 chunks, there are 4 kinds
 _HEX = np.full(256, 255, dtype=np.uint8)
 _HEX[np.frombuffer(b"0123456789abcdef", dtype=np.uint8)] = np.arange(16, dtype=np.uint8)
 
@@ -82,6 +102,8 @@ class _Snapshot:
     generation: int
     keys: np.ndarray  # sorted uint64 hash prefixes
     row_ids: np.ndarray  # uint64, aligned with keys
+    ranked_ids: np.ndarray  # sorted uint64 row ids
+    ranking: pa.Table  # RANKING_COLUMNS, hash_high, hash_low; aligned with ranked_ids
 
 
 class _TableMap:
@@ -113,19 +135,18 @@ class _TableMap:
         if misses >= REBUILD_AFTER and not generation % 2:
             self.rebuild_in_background()
 
-    def _read(self) -> tuple[pa.Array, np.ndarray]:
-        """Every row's content hash and row id, as the table is now."""
-        data = run_query(self.table, lambda t: t.query().select(["content_hash"]).with_row_id())
-        row_ids = data.column("_rowid").to_numpy().astype(np.uint64)
-        return data.column("content_hash").combine_chunks(), row_ids
+    def _read(self, columns: Sequence[str] = ("content_hash",)) -> pa.Table:
+        """Every row's `columns` and `_rowid`, as the table is now (in row-id order)."""
+        return run_query(self.table, lambda t: t.query().select(list(columns)).with_row_id())
 
     def _rebuild(self) -> None:
         raise NotImplementedError
 
 
 class HashRowMap(_TableMap):
-    """Content hash → row ids of one LanceDB table, valid for the write generation it was read
-    at (`generation()`: even when no write runs, bumped by every write's start and end)."""
+    """Content hash → row ids of one LanceDB table, and each row's `RANKING_COLUMNS` by row
+    id, valid for the write generation it was read at (`generation()`: even when no write
+    runs, bumped by every write's start and end)."""
 
     _thread_name = "hash-row-map"
 
@@ -137,70 +158,138 @@ class HashRowMap(_TableMap):
         """The rows whose content hash is in `hashes`, with `columns` (content_hash included),
         taken by row id; None when the map is stale or missing (the caller then uses IN; the
         `REBUILD_AFTER`-th such lookup without writes between starts re-reading the map)."""
-        taken = self.take(hashes, (), columns, self.generation())
-        return None if taken is None else list(taken.values())
-
-    def take(
-        self, hashes: Iterable[str], row_ids: Iterable[int], columns: Sequence[str], generation: int
-    ) -> dict[int, dict[str, Any]] | None:
-        """In one LanceDB take: every row whose content hash is in `hashes`, and the rows
-        `row_ids` (ids read at write generation `generation`, e.g. full-text hits), with
-        `columns` (content_hash included), by row id. None when the map is stale or missing,
-        or `generation` is not the current one (see `rows`)."""
+        snapshot = self._current()
+        if snapshot is None:
+            return None
         wanted = set(hashes)
-        current = self.generation()
-        snapshot = self._snapshot
-        if snapshot is None or snapshot.generation != current or current % 2:
-            self._missed(current)
+        ids = {i for found in self._ids_by_hash(snapshot, sorted(wanted)) for i in found}
+        taken = self._take(ids, list(dict.fromkeys([*columns, "content_hash"])), snapshot.generation)
+        if taken is None:
             return None
-        if generation != current:
-            return None
-        keys = hash_keys(pa.array(sorted(wanted), pa.string()))
-        if keys is None:
-            return None
-        low = np.searchsorted(snapshot.keys, keys, side="left")
-        high = np.searchsorted(snapshot.keys, keys, side="right")
-        found = {int(i) for a, b in zip(low, high, strict=True) for i in snapshot.row_ids[a:b]}
-        extra = set(row_ids)
-        ids = sorted(found | extra)
-        if not ids:
-            return {}
-        select = list(dict.fromkeys([*columns, "content_hash"]))
-        table = run_query(self.table, lambda t: t.take_row_ids(ids).select(select).with_row_id())
-        if self.generation() != current:  # written meanwhile: the ids may point elsewhere now
-            return None
-        rows = {int(row.pop("_rowid")): row for row in table.to_pylist()}
         # a 64-bit prefix shared by another hash must not bring its rows along
-        return {i: row for i, row in rows.items() if i in extra or row["content_hash"] in wanted}
+        return [row for row in taken.values() if row["content_hash"] in wanted]
+
+    def ranking_rows(
+        self, hashes: Sequence[str], row_ids: Iterable[int], generation: int, *, limit: int | None = None
+    ) -> dict[int, dict[str, Any]] | None:
+        """From memory, by row id (with `_rowid`): the `RANKING_COLUMNS` of the rows whose
+        content hash is in `hashes` (taken in order, hash by hash, until `limit` rows) and of
+        the rows `row_ids` (ids read at write generation `generation`, e.g. full-text hits).
+        None when the map is stale, or `generation` is not the one it was read at."""
+        snapshot = self._current()
+        if snapshot is None or generation != snapshot.generation:
+            return None
+        wanted: set[str] = set()
+        extra = set(row_ids)
+        ids = set(extra)
+        taken = 0
+        for content_hash, found in zip(hashes, self._ids_by_hash(snapshot, hashes), strict=True):
+            if limit is not None and taken >= limit:
+                break
+            wanted.add(content_hash)
+            ids.update(found)
+            taken += len(found)
+        ordered = np.array(sorted(ids), dtype=np.uint64)
+        where = np.searchsorted(snapshot.ranked_ids, ordered)
+        if len(ordered) and (
+            where.max() >= len(snapshot.ranked_ids) or np.any(snapshot.ranked_ids[where] != ordered)
+        ):
+            return None  # an id the map does not hold: not read at this generation after all
+        rows = snapshot.ranking.take(pa.array(where, pa.int64())).to_pylist()
+        found_rows = {}
+        for row_id, row in zip(ordered.tolist(), rows, strict=True):
+            row["content_hash"] = f"{row.pop('hash_high'):016x}{row.pop('hash_low'):016x}"
+            if row_id in extra or row["content_hash"] in wanted:
+                row["_rowid"] = row_id
+                found_rows[row_id] = row
+        return found_rows
+
+    def hit_columns(self, row_ids: Sequence[int], generation: int) -> dict[int, dict[str, Any]] | None:
+        """The `HIT_COLUMNS` of rows `row_ids` (read at write generation `generation`), taken
+        from LanceDB by row id; None if the table was written since (the ids may point
+        elsewhere now)."""
+        return self._take(set(row_ids), list(HIT_COLUMNS), generation)
 
     def is_current(self) -> bool:
         """Whether lookups would be answered now (without counting a miss, as `rows` does)."""
         snapshot, generation = self._snapshot, self.generation()
         return snapshot is not None and snapshot.generation == generation and not generation % 2
 
-    def present(self, hashes: Sequence[str]) -> set[str]:
-        """Those of `hashes` that have chunk rows, per the map as last read (by their first 64
-        bits; empty if it was never read): vectors of deleted chunks stay until a rebuild."""
+    def _current(self) -> _Snapshot | None:
+        """The snapshot if it is of the current generation and no write runs; else None, the
+        miss counted (see `_missed`)."""
+        current = self.generation()
         snapshot = self._snapshot
-        keys = hash_keys(pa.array(list(hashes), pa.string())) if snapshot is not None else None
-        if snapshot is None or keys is None or not len(snapshot.keys):
-            return set()
-        where = np.minimum(np.searchsorted(snapshot.keys, keys), len(snapshot.keys) - 1)
-        return {h for h, hit in zip(hashes, snapshot.keys[where] == keys, strict=True) if hit}
+        if snapshot is None or snapshot.generation != current or current % 2:
+            self._missed(current)
+            return None
+        return snapshot
+
+    @staticmethod
+    def _ids_by_hash(snapshot: _Snapshot, hashes: Sequence[str]) -> list[list[int]]:
+        """Per hash (aligned), the row ids of the rows whose hash shares its first 64 bits."""
+        keys = hash_keys(pa.array(list(hashes), pa.string()))
+        if keys is None:
+            return [[] for _ in hashes]
+        low = np.searchsorted(snapshot.keys, keys, side="left")
+        high = np.searchsorted(snapshot.keys, keys, side="right")
+        return [snapshot.row_ids[a:b].tolist() for a, b in zip(low, high, strict=True)]
+
+    def _take(
+        self, ids: Sequence[int] | set[int], columns: list[str], generation: int
+    ) -> dict[int, dict[str, Any]] | None:
+        """Rows `ids` with `columns`, by row id, if the table is still at `generation`."""
+        if self.generation() != generation:
+            return None
+        ordered = sorted(ids)
+        if not ordered:
+            return {}
+        table = run_query(self.table, lambda t: t.take_row_ids(ordered).select(columns).with_row_id())
+        if self.generation() != generation:  # written meanwhile: the ids may point elsewhere now
+            return None
+        return {int(row.pop("_rowid")): row for row in table.to_pylist()}
 
     def _rebuild(self) -> None:
         try:
             generation = self.generation()
             if generation % 2:
                 return  # a write is running: the next lookup retries
-            hashes, row_ids = self._read()
-            keys = hash_keys(hashes)
-            if keys is None or self.generation() != generation:
-                return  # not content hashes, or written while reading: the next lookup retries
-            order = np.argsort(keys, kind="stable")
-            self._snapshot = _Snapshot(generation, keys[order], row_ids[order])
+            if self._snapshot is not None and self._snapshot.generation != generation:
+                self._snapshot = None  # stale, never used again: its memory is free for the read
+            hashes = self._read()  # two reads, so that the second's columns come after the first's free
+            row_ids = hashes.column("_rowid").to_numpy().astype(np.uint64)
+            words = hash_words(hashes.column("content_hash").combine_chunks())
+            del hashes
+            if words is None:
+                return  # not content hashes: lookups use IN
+            data = self._read(RANKING_COLUMNS)
+            if self.generation() != generation or not np.array_equal(
+                data.column("_rowid").to_numpy().astype(np.uint64), row_ids
+            ):
+                return  # written while reading: the next lookup retries
+            order = np.argsort(words[0], kind="stable")
+            by_id = np.argsort(row_ids, kind="stable")
+            ranking = _compact(data, words, None if np.all(by_id == np.arange(len(by_id))) else by_id)
+            del data
+            self._snapshot = _Snapshot(generation, words[0][order], row_ids[order], row_ids[by_id], ranking)
         except Exception:  # a background refresh must never fail a search: lookups use IN
             logger.debug("reading the content-hash map failed", exc_info=True)
+
+
+def _compact(data: pa.Table, words: tuple[np.ndarray, np.ndarray], order: np.ndarray | None) -> pa.Table:
+    """The ranking fields as the map holds them: one chunk a column (a take from ~100 scan
+    batches cost ~20x more), `_DICTIONARY` columns dictionary-encoded, the content hash as
+    two uint64; rows in `order` (None: as they are, a scan's row-id order)."""
+    columns: dict[str, pa.Array] = {}
+    for name in RANKING_COLUMNS:
+        column = data.column(name).combine_chunks()
+        if name in _DICTIONARY:
+            column = pc.dictionary_encode(column)
+        columns[name] = column if order is None else column.take(pa.array(order))
+        data = data.drop_columns([name])  # each column's scan buffers are freed as it is done
+    for name, word in zip(("hash_high", "hash_low"), words, strict=True):
+        columns[name] = pa.array(word if order is None else word[order], pa.uint64())
+    return pa.table(columns)
 
 
 @dataclass(frozen=True)
@@ -245,8 +334,9 @@ class RowHashMap(_TableMap):
     def _rebuild(self) -> None:
         try:
             generation = self.generation()
-            hashes, row_ids = self._read()
-            words = hash_words(hashes)
+            data = self._read()
+            row_ids = data.column("_rowid").to_numpy().astype(np.uint64)
+            words = hash_words(data.column("content_hash").combine_chunks())
             if words is None:
                 return  # not content hashes (tests' short names): lookups read them instead
             order = np.argsort(row_ids, kind="stable")

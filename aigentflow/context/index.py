@@ -23,7 +23,7 @@ import pyarrow as pa
 
 from aigentflow.context.chunking import Chunk, chunk_file, embed_text, language_of
 from aigentflow.context.embed import Embedder, QueryCache
-from aigentflow.context.ranking import RecencyLookup, SearchWeights
+from aigentflow.context.ranking import RecencyLookup, SearchWeights, definition_line
 from aigentflow.context.search import SearchHit, SearchMode, hybrid_search
 from aigentflow.context.settings import ContextSettings
 from aigentflow.context.status import IndexStatus, RefreshProgress
@@ -355,6 +355,7 @@ def _chunk_row(chunk: Chunk) -> dict[str, Any]:
         "start_line": chunk.start_line,
         "end_line": chunk.end_line,
         "signature": chunk.signature,
+        "head": definition_line(chunk.text),
         "text": chunk.text,
         "content_hash": chunk.content_hash,
         "search_text": search_text(chunk.path, chunk.symbol, chunk.signature, chunk.text),

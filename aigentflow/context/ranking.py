@@ -90,11 +90,6 @@ class SearchWeights:
     fusion: Literal["score", "rrf"] = "score"
     rrf_k: float = 30.0  # RRF only
     depth: int = 100  # rows fetched from each list before fusing
-    # hybrid score fusion: each list's first hits whose chunk rows are taken; past them only
-    # hits both lists found are (`search.one_take_lists`), and every hit still sets its
-    # list's score scale. 0: take every hit. Measured: R@10 / MRR@10 as with 0 on three
-    # corpora, for one take of ~100 rows at 100K instead of two of 100 and 50-100 (README).
-    take_rows: int = 50
     keyword: float = 1.0  # weight of the keyword list's normalised score (or RRF term)
     vector: float = 1.0
     symbol_boost: float = 0.6  # times the share of symbol parts the query names
@@ -116,8 +111,10 @@ def fuse(
 ) -> list[SearchHit]:
     """Fuse ranked row lists (name, weight, rows best first) into the best `limit` hits.
 
-    Rows need `id`, `path`, `symbol`, `kind`, `start_line`, `text`; keyword rows may carry
-    BM25 `_score`, vector rows cosine `_distance` (used by score fusion, else ranks are).
+    Rows need `id`, `path`, `symbol`, `kind`, `start_line`, and `head` (the definition line)
+    or `text` (hits get `signature` and `text` if rows have them: `""` otherwise); keyword
+    rows may carry BM25 `_score`, vector rows cosine `_distance` (used by score fusion, else
+    ranks are).
     `recency` (seconds since a path's last edit) feeds the recency term when
     `weights.recency_boost` is set; without it, or at weight 0, the term is skipped."""
     scores: dict[str, float] = {}
@@ -257,9 +254,14 @@ def definition_line(text: str) -> str:
 def signature_match(text: str, stems: set[str]) -> float:
     """Share of the query's stems that the chunk's definition line (name, parameters,
     annotations) contains, identifiers split into parts."""
+    return head_match(definition_line(text), stems)
+
+
+def head_match(head: str, stems: set[str]) -> float:
+    """`signature_match` of a definition line already found (the index stores it: `head`)."""
     if not stems:
         return 0.0
-    return len(stems & _line_stems(definition_line(text))) / len(stems)
+    return len(stems & _line_stems(head)) / len(stems)
 
 
 @lru_cache(maxsize=65_536)  # the same chunks come back query after query
@@ -272,7 +274,8 @@ def _line_stems(line: str) -> frozenset[str]:
 def _boost(row: dict[str, Any], stems: set[str], prefixes: set[str], weights: SearchWeights) -> float:
     boost = weights.symbol_boost * name_match(str(row["symbol"]), stems, prefixes)
     if weights.signature_boost and row["kind"] != "module":  # a module window has no header line
-        boost += weights.signature_boost * signature_match(str(row.get("text", "")), stems)
+        head = row["head"] if "head" in row else definition_line(str(row.get("text", "")))
+        boost += weights.signature_boost * head_match(str(head), stems)
     if weights.path_boost:
         path_parts = {_stem(p.lower()) for p in re.split(r"[/._-]+", str(row["path"])) if len(p) > 2}
         if path_parts & stems:
@@ -312,8 +315,8 @@ def _hit(row: dict[str, Any], score: float, sources: list[str]) -> SearchHit:
         start_line=row["start_line"],
         end_line=row["end_line"],
         score=round(score, 6),
-        signature=row["signature"],
-        text=row["text"],
+        signature=row.get("signature", ""),
+        text=row.get("text", ""),
         sources=sources,
         chunk_id=row["id"],
     )

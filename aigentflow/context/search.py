@@ -2,7 +2,8 @@
 
 `keyword_search` and `vector_search` fetch ranked rows; `hybrid_search` fetches both lists
 `SearchWeights.depth` deep and hands them to `ranking.fuse` (score fusion, name and signature
-match, window collapse: see `aigentflow/context/ranking.py` and context/README.md).
+match, window collapse: see `aigentflow/context/ranking.py` and context/README.md). Unfiltered
+searches rank from the fields `HashRowMap` holds in memory (`mapped_lists`).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any, Literal
 
 from aigentflow.context.chunking import language_of
 from aigentflow.context.embed import Embedder
-from aigentflow.context.ranking import RecencyLookup, SearchHit, SearchWeights, fuse, min_max
+from aigentflow.context.ranking import RecencyLookup, SearchHit, SearchWeights, fuse
 from aigentflow.context.store import IndexStore, sql_str, trim_heap
 from aigentflow.context.text import search_query
 
@@ -24,7 +25,7 @@ __all__ = [
     "SearchWeights",
     "hybrid_search",
     "keyword_search",
-    "one_take_lists",
+    "mapped_lists",
     "vector_search",
 ]
 
@@ -38,6 +39,7 @@ _COLUMNS = [
     "start_line",
     "end_line",
     "signature",
+    "head",
     "text",
     "content_hash",
 ]
@@ -107,64 +109,79 @@ def vector_search(
     return rows[:limit]
 
 
-def one_take_lists(
-    store: IndexStore, embedder: Embedder, query: str, depth: int, rows: int
-) -> list[tuple[str, list[dict[str, Any]]]] | None:
-    """Both lists of an unfiltered hybrid search, `depth` deep, with ONE take of chunk rows.
+def mapped_lists(
+    store: IndexStore, embedder: Embedder | None, query: str, depth: int, *, keyword: bool, vector: bool
+) -> tuple[int, list[tuple[str, list[dict[str, Any]]]]] | None:
+    """The keyword and/or vector list of an unfiltered search, `depth` deep, with their rows'
+    ranking fields from `HashRowMap` (no signature, no text), and the write generation they
+    are valid at.
 
-    The full-text query returns row ids, content hashes and BM25 scores only, on a helper
-    thread while this one embeds the query and runs the ANN search (row ids, hashes from
-    `RowHashMap`, distances). Rows are then taken once, by row id, for each list's first
-    `rows` hits and for every hit both lists found; a hit only one list found past its first
-    `rows` is dropped. Each row carries `_norm`, its list's score min-max scaled over all
-    `depth` hits, so the rows kept score exactly as with every row taken. Measured (README):
-    the same R@10 / MRR@10 as taking everything on three corpora; at 100K, ~100 rows in one
-    take where the full-text query took 100 and the vector hits 50-100 more.
-    Returns None when the content-hash map is stale (after writes): the caller fetches the
-    lists the ordinary way."""
+    The full-text query returns row ids and BM25 scores only (on a helper thread, in hybrid
+    mode, while this one embeds the query and runs the ANN search: row ids and distances,
+    hashes from `RowHashMap`). Rows carry `_rowid` (for `HashRowMap.texts`). The lists are
+    those `keyword_search` and `vector_search` return, less those two. None when the map is
+    stale (after writes): the caller fetches the lists from LanceDB."""
     if not store.hash_rows.is_current():
         return None
-    text = search_query(query)
     generation = store.generation  # the full-text row ids are valid while it holds
-    keyword: Future[list[dict[str, Any]]] | None = None
-    if text.strip():
-        keyword = _pool().submit(store.full_text, text, depth, ["content_hash"], row_ids=True)
+    text = search_query(query)
+    keyword = keyword and bool(text.strip())
+    vector = vector and embedder is not None and store.vectors is not None and bool(query.strip())
+    pending: Future[list[dict[str, Any]]] | None = None
+    if keyword and vector:
+        pending = _pool().submit(store.full_text, text, depth, ["content_hash"], row_ids=True)
     distance: dict[str, float] = {}
-    found = store.nearest(embedder.embed([query])[0], depth, distance)
-    light = keyword.result() if keyword is not None else []
-    in_keyword = {str(r["content_hash"]) for r in light}
-    in_vector = set(found)
-    keyword_ids = [
-        int(r["_rowid"]) for i, r in enumerate(light) if i < rows or r["content_hash"] in in_vector
-    ]
-    vector_hashes = found[:rows] + [h for h in found[rows:] if h in in_keyword]
-    taken = store.hash_rows.take(vector_hashes, keyword_ids, _FETCHED, generation)
-    if taken is None:
+    found = store.nearest(embedder.embed([query])[0], depth, distance) if vector and embedder else []
+    if pending is not None:
+        light = pending.result()
+    else:
+        light = store.full_text(text, depth, ["content_hash"], row_ids=True) if keyword else []
+    scores = {int(r["_rowid"]): float(r["_score"]) for r in light}
+    ranking = store.hash_rows.ranking_rows(found, scores, generation, limit=depth)
+    if ranking is None:
         return None
-    scores = dict(
-        zip((int(r["_rowid"]) for r in light), min_max([float(r["_score"]) for r in light]), strict=True)
-    )
-    bm25 = {int(r["_rowid"]): float(r["_score"]) for r in light}
-    keyword_rows = [{**taken[i], "_score": bm25[i], "_norm": scores[i]} for i in keyword_ids if i in taken]
-    with_rows = store.hash_rows.present(found)  # vectors of deleted chunks set no scale
-    live = [h for h in found if h in with_rows]
-    cosine = dict(zip(live, min_max([-distance[h] for h in live]), strict=True))
-    by_hash: dict[str, list[dict[str, Any]]] = {}
-    for row in sorted(taken.values(), key=lambda r: (r["path"], r["start_line"])):
-        by_hash.setdefault(row["content_hash"], []).append(row)
-    vector_rows = [
-        {**row, "_distance": distance[h], "_norm": cosine[h]}
-        for h in vector_hashes
-        for row in by_hash.get(h, [])
-    ]
+    lists: list[tuple[str, list[dict[str, Any]]]] = []
+    if keyword:
+        rows = [{**ranking[i], "_score": score} for i, score in scores.items() if i in ranking]
+        lists.append(("keyword", _complete(rows)))
+    if vector:
+        by_hash: dict[str, list[dict[str, Any]]] = {}
+        for row in sorted(ranking.values(), key=lambda r: (r["path"], r["start_line"])):
+            by_hash.setdefault(row["content_hash"], []).append(row)
+        rows = [{**row, "_distance": distance[h]} for h in found for row in by_hash.get(h, [])]
+        lists.append(("vector", _complete(rows[:depth])))
+    return generation, lists
+
+
+def _mapped_search(
+    store: IndexStore,
+    embedder: Embedder | None,
+    query: str,
+    limit: int,
+    depth: int,
+    *,
+    keyword: bool,
+    vector: bool,
+    weights: SearchWeights,
+    recency: RecencyLookup | None,
+) -> list[SearchHit] | None:
+    """`hybrid_search` of the lists `mapped_lists` fetched: fused, then the hits' signature
+    and text taken; None whenever the map cannot answer (the caller searches the ordinary way)."""
+    fetched = mapped_lists(store, embedder, query, depth, keyword=keyword, vector=vector)
+    if fetched is None:
+        return None
+    generation, lists = fetched
+    named = {"keyword": weights.keyword, "vector": weights.vector}
+    hits = fuse([(name, named[name], rows) for name, rows in lists], query, limit, weights, recency)
+    row_of = {row["id"]: row["_rowid"] for _, rows in lists for row in rows}
+    columns = store.hash_rows.hit_columns([row_of[hit.chunk_id] for hit in hits], generation)
+    if columns is None or any(row_of[hit.chunk_id] not in columns for hit in hits):
+        return None
+    for hit in hits:
+        taken = columns[row_of[hit.chunk_id]]
+        hit.signature, hit.text = taken["signature"], taken["text"]
     trim_heap()  # the query's freed buffers go back to the OS, not into fragmented heap
-    return [("keyword", _complete(keyword_rows)), ("vector", _complete(vector_rows))]
-
-
-def _one_take_fits(weights: SearchWeights, language: str | None, path_glob: str | None) -> bool:
-    """Whether a hybrid search can take its rows in one go (`one_take_lists`): score fusion
-    (RRF scores ranks, which dropped rows would shift) and no filter (filters over-fetch)."""
-    return weights.fusion == "score" and weights.take_rows > 0 and not language and not path_glob
+    return hits
 
 
 def hybrid_search(
@@ -181,23 +198,25 @@ def hybrid_search(
 ) -> list[SearchHit]:
     """The best `limit` chunks for `query`; keyword-only when there is no embedder.
 
-    An unfiltered hybrid search with score fusion takes its rows in one go
-    (`one_take_lists`). Otherwise, in hybrid mode the keyword list is fetched on a helper
-    thread while this one embeds the query and fetches the vector list (LanceDB and
-    onnxruntime release the GIL): measured at 100K chunks, p50 30 -> 20 ms (README).
+    An unfiltered search ranks its candidates by the fields `HashRowMap` holds in memory and
+    reads only its hits' text (`mapped_lists`). Otherwise (filters, or the map stale after a
+    write) rows are fetched from LanceDB; in hybrid mode the keyword list on a helper thread
+    while this one embeds the query and fetches the vector list (LanceDB and onnxruntime
+    release the GIL): measured at 100K chunks, p50 30 -> 20 ms (README).
     """
     weights = weights or SearchWeights()
     depth = max(limit * 4, weights.depth)  # fuse deeper than we return: fusion needs overlap
     vectors = mode in ("hybrid", "vector") and embedder is not None and store.vectors is not None
-    if vectors and mode == "hybrid" and _one_take_fits(weights, language, path_glob):
-        assert embedder is not None
-        fetched = one_take_lists(store, embedder, query, depth, max(limit * 4, weights.take_rows))
-        if fetched is not None:
-            named = {"keyword": weights.keyword, "vector": weights.vector}
-            return fuse([(name, named[name], rows) for name, rows in fetched], query, limit, weights, recency)
+    wanted = {"keyword": mode in ("hybrid", "keyword"), "vector": vectors}
+    if vectors and not language and not path_glob:  # (keyword alone: measured no faster)
+        hits = _mapped_search(
+            store, embedder, query, limit, depth, **wanted, weights=weights, recency=recency
+        )
+        if hits is not None:
+            return hits
     lists: list[tuple[str, float, list[dict[str, Any]]]] = []
     keyword: Future[list[dict[str, Any]]] | None = None
-    if mode in ("hybrid", "keyword"):
+    if wanted["keyword"]:
         args = (store, query, depth)
         if vectors:
             keyword = _pool().submit(keyword_search, *args, language=language, path_glob=path_glob)

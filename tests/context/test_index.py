@@ -153,14 +153,24 @@ def test_language_and_path_filters_narrow_the_results(sample_ws: Path) -> None:
     assert index.search("user", path_glob="web") == []
 
 
-def test_a_schema_version_change_rebuilds_the_derived_tables(sample_ws: Path) -> None:
-    index = _index(sample_ws)
+def test_a_schema_version_change_re_chunks_the_workspace_and_keeps_the_vectors(
+    sample_ws: Path, counting: CountingEmbedder
+) -> None:
+    index = _index(sample_ws, counting)
     index.refresh()
-    rows = pa.Table.from_pylist([{"key": "schema_version", "value": "0"}], META_SCHEMA)
+    index.embed_pending()
+    embedded = index.store.vectors.count_rows()
+    rows = pa.Table.from_pylist([{"key": "schema_version", "value": "1"}], META_SCHEMA)
     index.store.merge("meta", index.store.meta, "key", rows)
-    reopened = _index(sample_ws)
+    counting.calls = 0
+    reopened = _index(sample_ws, counting)
     assert reopened.status().chunks == 0
     assert reopened.refresh().files_indexed == 4
+    assert reopened.embed_pending() == 0 and counting.calls == 0  # vectors are keyed by content
+    assert reopened.store.vectors.count_rows() == embedded
+    assert (
+        reopened.search("find user email", 3, mode="vector")[0].symbol == "UserRepository.find_user_by_email"
+    )
 
 
 def test_an_ann_index_is_built_once_there_are_enough_vectors(tmp_path: Path) -> None:

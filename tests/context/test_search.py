@@ -1,7 +1,8 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import pytest
 
@@ -15,7 +16,7 @@ from aigentflow.context.ranking import (
     query_stems,
     signature_match,
 )
-from aigentflow.context.search import keyword_search, one_take_lists, vector_search
+from aigentflow.context.search import SearchMode, keyword_search, mapped_lists, vector_search
 from aigentflow.context.settings import ContextSettings
 from aigentflow.workspace import Workspace
 
@@ -137,68 +138,96 @@ def _embedded_index(root: Path, minilm: OnnxEmbedder) -> ChunkIndex:
     index = ChunkIndex(Workspace(root), ContextSettings(), minilm)
     index.refresh()
     index.embed_pending()
-    index.store.hash_rows.rebuild_in_background().join()  # rows by id: keyword rows can be reused
+    index.store.hash_rows.rebuild_in_background().join()  # the row map read: searches use it
     return index
 
 
 _QUERIES = ("look a user up by email", "exponential backoff retry", "render a template", "config error")
+_MODES: tuple[SearchMode, ...] = ("keyword", "vector", "hybrid")
 
 
-def test_hybrid_hits_from_one_take_equal_those_of_fetching_the_lists_apart(
-    sample_ws: Path, minilm: OnnxEmbedder
+@pytest.mark.parametrize("fusion", ["score", "rrf"])
+def test_searches_ranked_from_the_row_map_equal_those_fetched_from_lancedb(
+    sample_ws: Path, minilm: OnnxEmbedder, fusion: Literal["score", "rrf"], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     index = _embedded_index(sample_ws, minilm)
+    fetched = ChunkIndex(Workspace(sample_ws), ContextSettings(), minilm)
+    monkeypatch.setattr(fetched.store.hash_rows, "_rebuild", lambda: None)  # its map is never read
+    weights = SearchWeights(fusion=fusion)
+    both = 0
     for query in _QUERIES:
-        assert one_take_lists(index.store, minilm, query, 100, 50) is not None  # the path taken
-        apart = index.search(query, 5, weights=SearchWeights(take_rows=0))
-        assert index.search(query, 5) == apart
-        assert any(len(hit.sources) == 2 for hit in apart)  # both lists found some hits
+        for mode in _MODES:
+            keyword, vector = mode != "vector", mode != "keyword"
+            assert mapped_lists(index.store, minilm, query, 100, keyword=keyword, vector=vector) is not None
+            hits = index.search(query, 5, mode=mode, weights=weights)
+            assert hits == fetched.search(query, 5, mode=mode, weights=weights)
+            assert all(hit.text for hit in hits)  # the hits' text was read after ranking
+            both += any(len(hit.sources) == 2 for hit in hits)
+    assert not fetched.store.hash_rows.is_current()  # (so it did fetch from LanceDB)
+    assert both  # both lists found some hits
 
 
-def test_one_take_drops_only_hits_that_one_list_found_past_the_cut(
+def test_the_row_map_lists_are_the_fetched_lists_without_text_and_signature(
     sample_ws: Path, minilm: OnnxEmbedder
 ) -> None:
     index = _embedded_index(sample_ws, minilm)
     store = index.store
     query = "look a user up by email"
-    keyword = keyword_search(store, query, 100)
-    vector = vector_search(store, minilm, query, 100)
-    lists = one_take_lists(store, minilm, query, 100, rows=2)
+    lists = mapped_lists(store, minilm, query, 100, keyword=True, vector=True)
     assert lists is not None
-    (_, kept_keyword), (_, kept_vector) = lists
-    in_vector = {r["content_hash"] for r in vector}
-    in_keyword = {r["content_hash"] for r in keyword}
-    expected = [r["id"] for i, r in enumerate(keyword) if i < 2 or r["content_hash"] in in_vector]
-    assert [r["id"] for r in kept_keyword] == expected
-    expected = [r["id"] for i, r in enumerate(vector) if i < 2 or r["content_hash"] in in_keyword]
-    assert [r["id"] for r in kept_vector] == expected
-    assert len(kept_vector) < len(vector)  # (every keyword hit is a vector hit in so small a corpus)
-    for kept, full, key, sign in (
-        (kept_keyword, keyword, "_score", 1.0),
-        (kept_vector, vector, "_distance", -1.0),
+    generation, [(_, keyword), (_, vector)] = lists
+    assert generation == store.generation
+    for mapped, fetched in (
+        (keyword, keyword_search(store, query, 100)),
+        (vector, vector_search(store, minilm, query, 100)),
     ):
-        values = [sign * r[key] for r in full]
-        low, high = min(values), max(values)
-        for row in kept:  # scaled over every hit of the list, as if all had been taken
-            assert row["_norm"] == pytest.approx((sign * row[key] - low) / (high - low))
+        assert [r["id"] for r in mapped] == [r["id"] for r in fetched]
+        for row, full in zip(mapped, fetched, strict=True):
+            assert "text" not in row and "signature" not in row  # read for the hits only
+            assert {k: v for k, v in full.items() if k not in ("text", "signature")} == {
+                k: v for k, v in row.items() if k != "_rowid"
+            }
     stored = {r["id"]: r for r in store.chunks.to_arrow().to_pylist()}
-    for row in kept_keyword + kept_vector:  # the columns not read are derived as stored
+    for row in keyword + vector:  # fields not read are derived as stored; the head is stored
         assert row["language"] == stored[row["id"]]["language"]
+        assert row["head"] == definition_line(stored[row["id"]]["text"])
 
 
-def test_after_a_write_one_take_steps_aside_until_the_map_is_read_again(
+def test_after_a_write_the_row_map_steps_aside_until_it_is_read_again(
     sample_ws: Path, minilm: OnnxEmbedder
 ) -> None:
     index = _embedded_index(sample_ws, minilm)
     query = "look a user up by email"
     (sample_ws / "docs" / "notes.md").write_text("# Notes\n\nNothing about retries any more.\n")
     index.update_paths(["docs/notes.md"])
-    apart = index.search(query, 5, weights=SearchWeights(take_rows=0))
-    assert one_take_lists(index.store, minilm, query, 100, 50) is None  # row ids may have moved
-    assert index.search(query, 5) == apart  # fetched the ordinary way
+    assert (
+        mapped_lists(index.store, minilm, query, 100, keyword=True, vector=True) is None
+    )  # ids may have moved
+    fetched = index.search(query, 5)
+    assert all(hit.text for hit in fetched)
     index.store.hash_rows.rebuild_in_background().join()
-    assert one_take_lists(index.store, minilm, query, 100, 50) is not None
-    assert index.search(query, 5) == apart
+    assert mapped_lists(index.store, minilm, query, 100, keyword=True, vector=True) is not None
+    assert index.search(query, 5) == fetched
+
+
+def test_a_write_between_ranking_and_reading_the_text_falls_back_to_lancedb(
+    sample_ws: Path, minilm: OnnxEmbedder
+) -> None:
+    index = _embedded_index(sample_ws, minilm)
+    store = index.store
+    query = "look a user up by email"
+    expected = index.search(query, 5)
+    fetched = store.hash_rows.hit_columns
+    calls = []
+
+    def written_meanwhile(row_ids: Sequence[int], generation: int) -> dict[int, dict[str, Any]] | None:
+        calls.append(generation)
+        store.generation += 2  # a write started and ended
+        return fetched(row_ids, generation)
+
+    store.hash_rows.hit_columns = written_meanwhile  # type: ignore[method-assign]
+    assert index.search(query, 5) == expected
+    assert len(calls) == 1  # the map's answer was dropped, not retried
 
 
 def test_a_single_hybrid_search_does_not_start_reading_the_row_map(
