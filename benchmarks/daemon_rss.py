@@ -144,9 +144,12 @@ async def save_and_search(client: Client, root: Path, pid: int, saves: int) -> N
                 await asyncio.sleep(0.05)
             for query in QUERIES[:5]:
                 await client.call_tool("search_code", {"query": query, "limit": 10})
+            if (i + 1) % 5 == 0 or i + 1 == saves:
+                print(
+                    f"after {i + 1} saves, each searched for until found, then 5 searches: {proc_status(pid)}"
+                )
     finally:
         target.write_text(original)
-    print(f"after {saves} saves, each searched for until found, then 5 searches: {proc_status(pid)}")
 
 
 def varied_queries(n: int) -> list[str]:

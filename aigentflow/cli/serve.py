@@ -38,7 +38,7 @@ def add_arguments(parser: argparse.ArgumentParser, command: str) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from aigentflow.context.store import limit_malloc_arenas
+    from aigentflow.context.heap import limit_malloc_arenas
 
     limit_malloc_arenas()  # first, while this process has one thread: every later one is capped
     from aigentflow.compose import build_services

@@ -22,8 +22,8 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from aigentflow.context.heap import limit_malloc_arenas, trim_heap
 from aigentflow.context.settings import ContextSettings
-from aigentflow.context.store import limit_malloc_arenas, trim_heap
 from aigentflow.context.text import TOKENIZER_PATH
 from aigentflow.errors import ConfigError
 

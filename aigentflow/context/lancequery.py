@@ -14,7 +14,7 @@ from typing import Any
 
 import pyarrow as pa
 
-__all__ = ["run_query"]
+__all__ = ["run_query", "scan_batches"]
 
 
 def run_query(table: Any, build: Callable[[Any], Any]) -> pa.Table:
@@ -33,3 +33,19 @@ def run_query(table: Any, build: Callable[[Any], Any]) -> pa.Table:
 
     result: pa.Table = loop.run(run())
     return result
+
+
+def scan_batches(
+    table: Any, build: Callable[[Any], Any], consume: Callable[[pa.RecordBatch], None], rows: int
+) -> None:
+    """Run the async query `build(async_table)` and pass each record batch (of up to `rows`
+    rows) to `consume` as it arrives, on LanceDB's loop thread (keep `consume` short)."""
+    from lancedb.background_loop import LOOP
+
+    loop: Any = LOOP  # untyped in lancedb
+
+    async def run() -> None:
+        async for batch in await build(table._table).to_batches(max_batch_length=rows):
+            consume(batch)
+
+    loop.run(run())

@@ -15,8 +15,9 @@ from typing import Any, Literal
 
 from aigentflow.context.chunking import language_of
 from aigentflow.context.embed import Embedder
+from aigentflow.context.heap import trim_heap
 from aigentflow.context.ranking import RecencyLookup, SearchHit, SearchWeights, fuse
-from aigentflow.context.store import IndexStore, sql_str, trim_heap
+from aigentflow.context.store import IndexStore, sql_str
 from aigentflow.context.text import search_query
 
 __all__ = [
@@ -118,7 +119,7 @@ def mapped_lists(
 
     The full-text query returns row ids and BM25 scores only (on a helper thread, in hybrid
     mode, while this one embeds the query and runs the ANN search: row ids and distances,
-    hashes from `RowHashMap`). Rows carry `_rowid` (for `HashRowMap.texts`). The lists are
+    hashes from `RowHashMap`). Rows carry `_rowid` (for `HashRowMap.hit_columns`). The lists are
     those `keyword_search` and `vector_search` return, less those two. None when the map is
     stale (after writes): the caller fetches the lists from LanceDB."""
     if not store.hash_rows.is_current():
@@ -198,11 +199,11 @@ def hybrid_search(
 ) -> list[SearchHit]:
     """The best `limit` chunks for `query`; keyword-only when there is no embedder.
 
-    An unfiltered search ranks its candidates by the fields `HashRowMap` holds in memory and
-    reads only its hits' text (`mapped_lists`). Otherwise (filters, or the map stale after a
-    write) rows are fetched from LanceDB; in hybrid mode the keyword list on a helper thread
-    while this one embeds the query and fetches the vector list (LanceDB and onnxruntime
-    release the GIL): measured at 100K chunks, p50 30 -> 20 ms (README).
+    An unfiltered vector or hybrid search ranks its candidates by the fields `HashRowMap`
+    holds in memory and reads only its hits' signature and text (`mapped_lists`). Otherwise
+    (keyword mode, filters, or the map stale after a write) rows are fetched from LanceDB;
+    in hybrid mode the keyword list on a helper thread while this one embeds the query and
+    fetches the vector list (LanceDB and onnxruntime release the GIL).
     """
     weights = weights or SearchWeights()
     depth = max(limit * 4, weights.depth)  # fuse deeper than we return: fusion needs overlap
