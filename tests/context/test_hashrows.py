@@ -4,9 +4,11 @@ from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
+import pytest
 
+from aigentflow.context import hashrows
 from aigentflow.context.embed import OnnxEmbedder
-from aigentflow.context.hashrows import REBUILD_AFTER, hash_keys, hash_words
+from aigentflow.context.hashrows import REBUILD_AFTER, HashRowMap, hash_keys, hash_words
 from aigentflow.context.index import ChunkIndex
 from aigentflow.context.lancequery import run_query
 from aigentflow.context.search import _COLUMNS
@@ -69,6 +71,43 @@ def test_a_write_makes_the_map_stale_until_it_is_read_again(sample_ws: Path) -> 
     assert _sorted(store.chunks_with_hashes(new, _COLUMNS)) == _by_in(store, new)  # the IN path
     store.hash_rows.rebuild_in_background().join()
     assert _sorted(store.hash_rows.rows(old + new, _COLUMNS)) == _by_in(store, old + new)
+
+
+def _ranking_of_every_row(store: IndexStore) -> dict[int, dict[str, object]]:
+    ids = run_query(store.chunks, lambda t: t.query().select(["path"]).with_row_id()).column("_rowid")
+    ranking = store.hash_rows.ranking_rows([], ids.to_pylist(), store.generation)
+    assert ranking is not None
+    return ranking
+
+
+@pytest.mark.parametrize("pieces", [16, 2])  # 2: compacted after the second save
+def test_after_saves_the_map_reads_only_the_new_rows_and_equals_a_whole_read(
+    sample_ws: Path, pieces: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(hashrows, "_MAX_PIECES", pieces)
+    index = _index(sample_ws)
+    store = index.store
+    store.hash_rows.rebuild_in_background().join()
+    for i in range(3):  # saves: rows deleted, new rows appended; no compaction
+        (sample_ws / "app" / "config.py").write_text(
+            f"def load_config_{i}(path):\n    return {{{i}: path}}\n"
+        )
+        index.update_paths(["app/config.py"])
+        store.hash_rows.rebuild_in_background().join()
+        carried = store.hash_rows._snapshot
+        assert carried is not None
+        compacted = carried.ranking.column(0).num_chunks == 1
+        assert compacted == (pieces == 2 and i == 1)  # a third piece: compacted
+        assert (carried.ranking.num_rows == len(carried.ranked_ids)) == compacted  # else: old rows kept
+        whole = HashRowMap(store.chunks, lambda: store.generation)
+        whole.rebuild_in_background().join()
+        assert whole._snapshot is not None and whole._snapshot.ranking.num_rows == len(carried.ranked_ids)
+        mapped = _ranking_of_every_row(store)
+        store.hash_rows, kept = whole, store.hash_rows
+        assert _ranking_of_every_row(store) == mapped
+        store.hash_rows = kept
+    assert any(row["symbol"] == "load_config_2" for row in mapped.values())
+    assert not any(row["symbol"] == "load_config_1" for row in mapped.values())
 
 
 def test_the_map_is_read_only_after_repeated_lookups_without_writes(sample_ws: Path) -> None:
