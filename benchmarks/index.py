@@ -270,7 +270,7 @@ def time_against_fetched(index: ChunkIndex, mode: str) -> tuple[list[float], lis
         for query in QUERIES:
             for samples, fetch in ((now, False), (fetched, True)):
                 if fetch:
-                    store.hash_rows.ranking_rows = lambda *args: None  # type: ignore[method-assign]
+                    store.hash_rows.ranking_rows = lambda *args, **kwargs: None  # type: ignore[method-assign]
                 if index.queries is not None:
                     index.queries.clear()
                 started = time.perf_counter()
@@ -358,7 +358,7 @@ def latency_at(root: Path, copies: int, embedder: Embedder, real: np.ndarray | N
             f" from LanceDB {percentiles(fetched)} (fetched/map median {ratio:.2f}x)"
         )
     index.store.hash_rows.rows = lambda hashes, columns: None  # type: ignore[method-assign]
-    index.store.hash_rows.ranking_rows = lambda *args: None  # type: ignore[method-assign]
+    index.store.hash_rows.ranking_rows = lambda *args, **kwargs: None  # type: ignore[method-assign]
     for mode in ("vector", "hybrid"):  # the peer: vector hits fetched by `content_hash IN (...)`
         samples = time_queries(lambda q, mode=mode: cold_search(index, q, mode))  # type: ignore[misc]
         ratio = statistics.median(samples) / statistics.median(ann[mode])

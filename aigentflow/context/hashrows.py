@@ -6,15 +6,16 @@ candidates' ranking fields from here, fuses, and reads from LanceDB only the tex
 signature of the hits it returns (`hit_columns`): at 100K chunks taking ~100 candidate rows
 with their text cost p50 5.0 / p95 10.3 ms, ten rows' text 1.4 / 1.6 (README, "Measured").
 Paths and kinds are dictionary-encoded, content hashes held as two uint64: ~100 bytes a
-chunk of unique code (~10 MB at 100K), read in ~0.1 s.
+chunk of unique code (~12 MB at 100K), read whole in ~0.1 s.
 
 Row ids are addresses: valid for one table version (compaction moves rows). The map records
 the store's write generation (bumped when a write starts and when it ends; this process's
 table objects change version only by its own writes) and is used only while that is
-unchanged and no write is running; a write makes it stale, a background thread re-reads it,
-and until then searches fetch rows from LanceDB (`content_hash IN (...)`). Rows taken by
-hash are checked against the wanted hashes, so a 64-bit prefix collision can never return a
-wrong row.
+unchanged and no write is running; a write makes it stale, a background thread re-reads it
+(the rows the write added; the others are carried over, `HashRowMap._carried`), and until
+then searches fetch rows from LanceDB (`content_hash IN (...)`). Rows taken by hash are
+checked against the wanted hashes, so a 64-bit prefix collision can never return a wrong
+row; ranking rows are matched by the whole hash.
 
 `RowHashMap`: vector row id → content hash (below).
 """
