@@ -193,20 +193,24 @@ def test_the_row_map_lists_are_the_fetched_lists_without_text_and_signature(
         assert row["head"] == definition_line(stored[row["id"]]["text"])
 
 
-def test_after_a_write_the_row_map_steps_aside_until_it_is_read_again(
-    sample_ws: Path, minilm: OnnxEmbedder
+def test_a_write_re_reads_the_row_map_and_searches_step_aside_while_it_is_stale(
+    sample_ws: Path, minilm: OnnxEmbedder, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     index = _embedded_index(sample_ws, minilm)
+    store = index.store
     query = "look a user up by email"
+    rebuild = store.hash_rows._rebuild
+    monkeypatch.setattr(store.hash_rows, "_rebuild", lambda: None)  # the re-read held back
     (sample_ws / "docs" / "notes.md").write_text("# Notes\n\nNothing about retries any more.\n")
     index.update_paths(["docs/notes.md"])
-    assert (
-        mapped_lists(index.store, minilm, query, 100, keyword=True, vector=True) is None
-    )  # ids may have moved
+    assert store.hash_rows._building is not None  # the write started a re-read
+    store.hash_rows._building.join()
+    assert mapped_lists(store, minilm, query, 100, keyword=True, vector=True) is None  # ids may move
     fetched = index.search(query, 5)
     assert all(hit.text for hit in fetched)
-    index.store.hash_rows.rebuild_in_background().join()
-    assert mapped_lists(index.store, minilm, query, 100, keyword=True, vector=True) is not None
+    monkeypatch.setattr(store.hash_rows, "_rebuild", rebuild)
+    store.hash_rows.rebuild_in_background().join()
+    assert mapped_lists(store, minilm, query, 100, keyword=True, vector=True) is not None
     assert index.search(query, 5) == fetched
 
 
