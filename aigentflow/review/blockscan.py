@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Protocol
 
 __all__ = ["BlockMatches", "Finder"]
@@ -30,20 +30,24 @@ class Finder(Protocol):
 _LINES_PER_BLOCK = 64
 
 
+Spans = tuple[list[int], list[int]]  # sorted, disjoint [start, end) offsets: their starts, their ends
+
+
 class BlockMatches:
     """Start offsets of `pattern`'s matches in `text` (lines starting at `line_starts`), found
-    per block of lines on demand; `keep` filters them (e.g. not inside a docstring)."""
+    per block of lines on demand; matches that start inside one of the `outside` spans (e.g.
+    docstrings) are left out."""
 
     def __init__(
         self,
         text: str,
         pattern: Finder,
         line_starts: list[int],
-        keep: Callable[[int], bool] | None = None,
+        outside: Spans | None = None,
     ) -> None:
         self._text = text
         self._pattern = pattern
-        self._keep = keep
+        self._outside = outside
         self._bounds = [*line_starts[::_LINES_PER_BLOCK], len(text)]
         self._blocks: dict[int, list[int]] = {}
 
@@ -52,8 +56,8 @@ class BlockMatches:
         if found is None:
             begin, end = self._bounds[index], self._bounds[index + 1]
             found = [m.start() for m in self._pattern.finditer(self._text, begin, end)]
-            if self._keep is not None:
-                found = [offset for offset in found if self._keep(offset)]
+            if self._outside is not None and found:
+                found = _leave_out(found, self._outside, begin, end)
             self._blocks[index] = found
         return found
 
@@ -78,3 +82,19 @@ class BlockMatches:
             if k < len(found) and found[k] < end:
                 return True
         return False
+
+
+def _leave_out(offsets: list[int], spans: Spans, begin: int, end: int) -> list[int]:
+    """`offsets` (sorted, within [begin, end)) without those inside `spans`: a binary search
+    per span of the block rather than a test per offset."""
+    starts, ends = spans
+    kept: list[int] = []
+    done = 0  # offsets[:done] are decided
+    for k in range(max(0, bisect.bisect_right(starts, begin) - 1), bisect.bisect_left(starts, end)):
+        if ends[k] <= begin:
+            continue
+        first = bisect.bisect_left(offsets, starts[k], done)
+        kept.extend(offsets[done:first])
+        done = max(first, bisect.bisect_left(offsets, ends[k], first))
+    kept.extend(offsets[done:])
+    return kept

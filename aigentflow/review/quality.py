@@ -2,8 +2,8 @@
 
 Most functions are judged from the text: a count of decision keywords bounds the complexity,
 and where a function might pass a threshold `fnmeasure` reads its exact figures. Only a
-segment whose text does not decide (nested functions, lambdas, `match`) is parsed, and then
-the parse is shared with the Python security rules.
+segment whose text does not decide (lambdas, `match`, keywords in f-string braces) is parsed,
+and then the parse is shared with the Python security rules.
 """
 
 from __future__ import annotations
@@ -171,6 +171,8 @@ class QualityPack:
         segment's text: each decision point needs a keyword. Most segments stop here; for the
         others `_from_text` applies the same bound function by function."""
         segment = module.segments[index]
+        if "def" not in segment.text:
+            return False  # no function at all (imports, constants): a scan in C, not a search
         most_lines, most_complex = self.settings.max_function_lines, self.settings.max_complexity
         starts = module.line_starts
         return not (

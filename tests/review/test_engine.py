@@ -10,7 +10,7 @@ import pytest
 
 from aigentflow.errors import ReviewError
 from aigentflow.review.baseline import Baseline
-from aigentflow.review.engine import ReviewEngine
+from aigentflow.review.engine import ReviewEngine, ReviewReport
 from aigentflow.review.findings import Finding, Severity
 from aigentflow.review.packs import default_packs
 from aigentflow.review.rules import RuleMeta, SourceFile
@@ -135,3 +135,44 @@ def test_a_tree_reviewed_in_worker_processes_gives_the_same_report_in_walk_order
     assert len(alone.files) >= 8 and alone.findings
     assert workers.model_dump() == alone.model_dump()
     assert forked == [1]  # the second review really ran in worker processes
+
+
+def test_a_cached_tree_with_few_changed_files_is_analysed_without_forking_workers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from concurrent.futures import ProcessPoolExecutor
+
+    from aigentflow.review import batch
+    from aigentflow.review.cache import ReviewCache, rules_fingerprint
+    from aigentflow.workspace import Workspace
+
+    handed: list[int] = []
+
+    class CountedPool(ProcessPoolExecutor):
+        def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> Any:
+            handed.append(len(args[0]))  # files in the chunk
+            return super().submit(fn, *args, **kwargs)
+
+    monkeypatch.setattr(batch, "ProcessPoolExecutor", CountedPool)
+    cases = sorted((Path(__file__).parent / "cases").glob("*.py"))
+    for index, case in enumerate(cases):
+        (tmp_path / f"m{index:02d}.py").write_text(case.read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "blob.bin").write_bytes(b"\0binary")  # skipped, in its place in walk order
+    settings = ReviewSettings()
+    workspace = Workspace(tmp_path)
+
+    def review() -> ReviewReport:
+        cache = ReviewCache(tmp_path / ".aigentflow" / "review.db", rules_fingerprint(settings))
+        return ReviewEngine(default_packs(settings), settings).check_paths(
+            workspace, [tmp_path], jobs=2, cache=cache
+        )
+
+    first = review()
+    assert sum(handed) == len(cases)  # every Python file handed to a worker
+    assert [f.path for f in first.files] == sorted(f.path for f in first.files)
+    assert next(f for f in first.files if f.path == "blob.bin").skipped == "binary file"
+    handed.clear()
+    (tmp_path / "m00.py").write_text(cases[0].read_text(encoding="utf-8") + "\nx = 1\n", encoding="utf-8")
+    again = review()
+    assert handed == []  # one changed file: analysed in the parent, no fork
+    assert again.model_dump() == first.model_dump()

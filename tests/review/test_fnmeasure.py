@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import sysconfig
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -75,17 +76,50 @@ def test_a_file_split_inside_a_bracket_continuation_is_left_to_the_parser(tmp_pa
 @pytest.mark.parametrize(
     ("why", "text"),
     [
-        ("nested def", "def f(a):\n    def g():\n        if a: pass\n    return g\n"),
         ("lambda", "def f(a):\n    return sorted(a, key=lambda x: x if x else 0)\n"),
         ("match/case", "def f(a):\n    match a:\n        case 1: pass\n        case _: pass\n"),
-        ("keyword inside an f-string's braces", "def f(a):\n    return f\"{a if a else 'b'}\"\n"),
-        ("code beside the function", "    def f(self):\n        pass\n    x = 1\n"),
+        ("keyword inside an f-string's braces", 'def f(a):\n    return f"{a if a else 0}"\n'),
+        ("quote inside an f-string's braces", "def f(a):\n    return f\"{a['}']} if\"\n"),
         ("unclosed bracket", "def f(a):\n    return g(\n"),
+        ("trailing backslash", "def f(a):\n    return a + \\\n"),
         ("tabs and spaces", "def f(a):\n\tif a:\n        pass\n"),
     ],
 )
 def test_text_that_cannot_decide_exactly_returns_none(why: str, text: str) -> None:
     assert measure(text) is None, why
+
+
+@pytest.mark.parametrize(
+    ("why", "text"),
+    [
+        (
+            "a nested def, its decorators and its header are not the function's own",
+            "def f(a):\n    @wraps(a if a else None)\n    def g(\n        b=a or 1,\n    ) -> int:\n"
+            "        if a: pass\n        return b\n    if a:\n        return g\n    return None\n",
+        ),
+        (
+            "a nested class ends at the first statement no deeper than it",
+            "def f(a):\n    class C:\n        def m(self):\n            return a and self\n"
+            "    return [C() for _ in a if _]\n",
+        ),
+        (
+            "the function ends at the next statement no deeper than its def",
+            "    def f(self):\n        if self:\n            pass\n    x = 1 if y else 2\n",
+        ),
+        (
+            "a bracket continuation at the def's depth is still the function's",
+            "def f(self):\n    return g(\nself or 1,\n)\nx = 1\n",
+        ),
+        ("keywords in an f-string's text, outside its braces", 'def f(a):\n    return f"{a} if {a}"\n'),
+        ("an f-string's escaped braces", 'def f(a):\n    return f"{{ if }} {a}" if a else 0\n'),
+    ],
+)
+def test_text_decides_around_nested_definitions_and_f_strings_as_the_tree_does(why: str, text: str) -> None:
+    node = next(n for n in ast.walk(ast.parse(textwrap.dedent(text))) if isinstance(n, ast.FunctionDef))
+    expected = Measure(
+        node.name, False, cyclomatic_complexity(node), (node.end_lineno or 0) - node.lineno + 1
+    )
+    assert measure(text) == expected, why
 
 
 def test_keywords_in_strings_and_comments_do_not_count_and_decorators_end_a_function() -> None:

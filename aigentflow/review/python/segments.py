@@ -48,13 +48,19 @@ STRINGS_AND_COMMENTS = re.compile(
     r"|\"[^\"\\\r\n]*(?:\\.[^\"\\\r\n]*)*\"|'[^'\\\r\n]*(?:\\.[^'\\\r\n]*)*'",
     re.S,
 )
-# Code at column 0: a character after a line end (\n, or a lone \r, which ends lines for the
-# parser too) that is not blank, a comment or a closing bracket. Patterns here begin with a
-# literal or a character set so the regex engine can skip ahead; anchoring them with `^` would
-# try every position of the text (four times slower on a whole tree).
-_CANDIDATE = re.compile(r"[\r\n][^\s#)\]}]")
-_CODE_AT = re.compile(r"[^\s#)\]}]")  # the same, for the first line
+# What `STRINGS_AND_COMMENTS` reads between two triple-quoted strings (code, comments, one-line
+# strings), consumed by one match, and the triple-quoted string that follows it.
+_UP_TO_TRIPLE = re.compile(
+    r"(?:[^#\"']++|#[^\r\n]*+"
+    r"|\"(?!\"\")[^\"\\\r\n]*+(?:\\.[^\"\\\r\n]*+)*+\"|'(?!'')[^'\\\r\n]*+(?:\\.[^'\\\r\n]*+)*+')*+",
+    re.S,
+)
+_TRIPLE = re.compile(
+    r"\"\"\"[^\"\\]*(?:(?:\\.|\"(?!\"\"))[^\"\\]*)*\"\"\"|'''[^'\\]*(?:(?:\\.|'(?!''))[^'\\]*)*'''", re.S
+)
+_NOT_AT_COLUMN_0 = "#)]}"  # first characters (besides blanks) of lines that start no statement
 _CONTINUES = re.compile(r"(?:else|elif|except|finally)\b")
+_NOT_CODE = ("", " ", "\t", "\r", "\n", "#", "@")  # blank, comment and decorator lines: not a header
 _HEADER = re.compile(r"(?:async[ \t]+)?(def|class)\b")
 _KEYWORD = re.compile(r"(def|class)\b")
 _DEF_NAME_AT = re.compile(r"def[ \t]+(\w+)")
@@ -77,14 +83,32 @@ class Segment:
 
 def line_offsets(lines: list[str]) -> list[int]:
     """Offset of each line's first character, and the text's length last."""
-    return list(itertools.accumulate((len(line) for line in lines), initial=0))
+    return list(itertools.accumulate(map(len, lines), initial=0))
 
 
 def multiline_spans(text: str) -> tuple[list[int], list[int]]:
-    """Start and end offsets of the multi-line (triple-quoted) strings of `text`."""
+    """Start and end offsets of the multi-line (triple-quoted) strings of `text`, as a scan
+    with `STRINGS_AND_COMMENTS` finds them.
+
+    What lies between two of them is skipped by one match: twice as fast as a match object per
+    comment and string. A quote that starts no string the fast reading knows (one left open
+    while typing) hands the rest of the text to the plain scan.
+    """
     starts: list[int] = []
     ends: list[int] = []
-    for match in STRINGS_AND_COMMENTS.finditer(text):
+    at, size = 0, len(text)
+    while True:
+        skipped = _UP_TO_TRIPLE.match(text, at)  # never None: it may match nothing
+        at = skipped.end() if skipped is not None else at
+        if at >= size:
+            return starts, ends
+        triple = _TRIPLE.match(text, at)
+        if triple is None:
+            break
+        starts.append(at)
+        ends.append(triple.end())
+        at = triple.end()
+    for match in STRINGS_AND_COMMENTS.finditer(text, at):
         if match.lastgroup == "triple":
             starts.append(match.start())
             ends.append(match.end())
@@ -93,6 +117,8 @@ def multiline_spans(text: str) -> tuple[list[int], list[int]]:
 
 def _def_names(text: str) -> tuple[str, ...]:
     """Names of the functions defined in `text`, at any depth."""
+    if "def" not in text:  # most module-level code: a scan in C instead of a search
+        return ()
     return tuple(match.group(1) for match, _ in heads_of_lines(text, _DEF_NAME_AT, _LEAD))
 
 
@@ -104,6 +130,8 @@ def _inner_imports(text: str) -> tuple[str, ...]:
 def _inner_import_spans(text: str) -> list[tuple[int, str]]:
     """(offset, statement) of each indented import statement of `text` (textual: one in a
     docstring counts too)."""
+    if "import" not in text:  # every import statement says so; prose says "from" often
+        return []
     ends = line_ends(text)
     found: list[tuple[int, str]] = []
     done = 0
@@ -117,6 +145,14 @@ def _inner_import_spans(text: str) -> list[tuple[int, str]]:
             found.append((offset, statement.group().strip()))
             done = statement.end()
     return found
+
+
+def _first_code_line(lines: list[str], begin: int, end: int) -> str:
+    """The first of lines[begin:end] that is neither blank, a comment nor a decorator ('' if none)."""
+    for index in range(begin, end):
+        if lines[index][:1] not in _NOT_CODE:
+            return lines[index]
+    return ""
 
 
 def split_segments(
@@ -135,9 +171,15 @@ def split_segments(
     bounds: list[int] = [0]  # line indexes where segments start
     has_code = False
     pending_decorator = False
-    first = [0] if _CODE_AT.match(text) else []
-    for offset in itertools.chain(first, (m.start() + 1 for m in _CANDIDATE.finditer(text))):
-        index = bisect.bisect_left(line_starts, offset)
+    # Lines with code at column 0: not blank, a comment or a closing bracket (a loop over the
+    # lines' first characters costs a third of a regex search for them in the text).
+    at_column_0 = [
+        index
+        for index, line in enumerate(lines)
+        if line and not line[0].isspace() and line[0] not in _NOT_AT_COLUMN_0
+    ]
+    for index in at_column_0:
+        offset = line_starts[index]
         if index and lines[index - 1].rstrip("\r\n").endswith("\\"):
             continue  # a backslash continuation
         inside = bisect.bisect_right(span_starts, offset) - 1
@@ -153,13 +195,12 @@ def split_segments(
     for a, b in itertools.pairwise(bounds):
         if a == b:
             continue
-        body = "".join(lines[a:b])
+        body = text[line_starts[a] : line_starts[b]]  # the lines' text: they tile it
         known = reuse.get(body) if reuse else None
         if known is not None:  # the same text in the previous version: only its place may differ
             segments.append(Segment(a + 1, b + 1, body, known.kind, known.def_names, known.imports))
             continue
-        code = next((ln for ln in lines[a:b] if ln[:1] not in ("", " ", "\t", "\r", "\n", "#", "@")), "")
-        header = _HEADER.match(code)
+        header = _HEADER.match(_first_code_line(lines, a, b))
         kind: SegmentKind = "other" if header is None else ("def" if header.group(1) == "def" else "class")
         segments.append(
             Segment(
@@ -236,12 +277,9 @@ class SegmentedModule:
         """Matches of `pattern` starting in text[begin:end] outside multi-line strings (docstrings)."""
         found = self._code_matches.get(pattern)
         if found is None:
-            keep = self.not_in_string
-            found = self._code_matches[pattern] = BlockMatches(self.text, pattern, self.line_starts, keep)
+            spans = self.string_spans
+            found = self._code_matches[pattern] = BlockMatches(self.text, pattern, self.line_starts, spans)
         return found.count(begin, end)
-
-    def not_in_string(self, offset: int) -> bool:
-        return not self.in_string(offset)
 
     def import_stmts(self, index: int) -> list[ast.stmt] | None:
         """The import statements inside a def or class segment, parsed from their own text: a
@@ -318,17 +356,14 @@ class SegmentedModule:
     def prefetch(self, indexes: Iterable[int]) -> None:
         """Parse these segments ahead of `stmts`, adjacent ones together: one parse of a run of
         segments costs less than one per segment (and the blank lines in front of each).
-        When most of a new file is wanted, it is parsed whole. Failures are left to `stmts`."""
+        Failures are left to `stmts`. (Parsing a new file whole when most of it was wanted cost
+        more than the runs: the rest is never read, now that the quality rules read text.)"""
         todo = sorted(
             i
             for i in set(indexes)
             if i not in self._stmts and (self.segments[i].start, self.segments[i].text) not in self._previous
         )
         if not todo or not self.usable:
-            return
-        wanted = sum(len(self.segments[i].text) for i in todo)
-        if not self._previous and not self._whole_tried and wanted > 0.7 * len(self.text):
-            self._distribute_whole()
             return
         runs: list[list[int]] = []
         for index in todo:
