@@ -57,8 +57,8 @@ HIT_COLUMNS = ("signature", "text")
 _DICTIONARY = ("path", "kind")  # few distinct values: a path has ~25 chunks, there are 4 kinds
 _REREAD_LOCK = threading.Lock()  # see _TableMap._reread
 _SCAN_BATCH = 16_384  # rows per batch of a map's read (see _Parts)
-_MAX_PIECES = 16  # pieces of HashRowMap's ranking table before it is compacted (a take from
-# ~100 pieces cost ~20x one from one)
+_MAX_PIECES = 16  # pieces of HashRowMap's ranking table before those added are merged (a
+# take from ~100 pieces cost ~20x one from one)
 _HEX = np.full(256, 255, dtype=np.uint8)
 _HEX[np.frombuffer(b"0123456789abcdef", dtype=np.uint8)] = np.arange(16, dtype=np.uint8)
 
@@ -278,9 +278,11 @@ class HashRowMap(_TableMap):
             old = self._snapshot  # stale (searches ignore it), and the source of most rows
             fields = self._carried(old, row_ids, high, low) if old is not None else None
             del old
-            if fields is not None and fields[0].column(0).num_chunks > _MAX_PIECES:
+            if fields is not None and fields[0].num_rows - len(row_ids) > len(row_ids) // 10:
                 self._snapshot = None  # stale: freed column by column as the copy is made
                 fields = (_compacted(*fields), np.arange(len(row_ids)))  # live rows, one piece
+            elif fields is not None and fields[0].column(0).num_chunks > _MAX_PIECES:
+                fields = (_merged_pieces(fields[0]), fields[1])
             if fields is None:  # a whole read: the first, or after compaction moved every row
                 self._snapshot = None  # its memory is free for the read
                 parts = _Parts.scan(self.table, RANKING_COLUMNS)
@@ -302,8 +304,9 @@ class HashRowMap(_TableMap):
         rows it lacks, taken by row id; None if that is most rows (after compaction). A write
         deletes rows and appends new ones at new row ids: a save re-reads only its own rows
         (measured at 100K: +8-11 MB for ~0.03 s, where a whole read took +20-25 MB and
-        ~0.08 s; README). Rows deleted since stay in the table until it is compacted, here,
-        once it has `_MAX_PIECES` pieces (by the caller, `_compacted`)."""
+        ~0.08 s; README). Rows deleted since stay in the table until they are a tenth of it
+        (the caller then copies the live rows, `_compacted`); the pieces added are merged
+        into one past `_MAX_PIECES` (`_merged_pieces`)."""
         where = np.minimum(np.searchsorted(old.ranked_ids, row_ids), max(len(old.ranked_ids) - 1, 0))
         known = old.ranked_ids[where] == row_ids if len(old.ranked_ids) else np.zeros(len(row_ids), bool)
         fresh = row_ids[~known]
@@ -328,6 +331,16 @@ class HashRowMap(_TableMap):
             positions[~known] = ranking.num_rows + np.arange(len(fresh))
             ranking = pa.concat_tables([ranking, added.cast(ranking.schema)])
         return ranking, positions
+
+
+def _merged_pieces(ranking: pa.Table) -> pa.Table:
+    """`ranking` in two pieces: its first (the last whole read) as it is, and every piece
+    added since merged into one. Rows keep their positions; only the small pieces are copied."""
+    columns = {}
+    for name in ranking.column_names:
+        column = ranking.column(name)
+        columns[name] = pa.chunked_array([column.chunk(0), pa.concat_arrays(column.chunks[1:])])
+    return pa.table(columns)
 
 
 def _compacted(ranking: pa.Table, positions: np.ndarray) -> pa.Table:
