@@ -103,6 +103,69 @@ def hash_words(hashes: pa.Array) -> tuple[np.ndarray, np.ndarray] | None:
     return None if nibbles is None else (_word(nibbles[:, :16]), _word(nibbles[:, 16:]))
 
 
+class ContentHashSet:
+    """A set of content hashes, compact: those it starts with as sorted pairs of uint64 (16
+    bytes a hash; a Python set of 100K hash strings is 12.4 MB), those added since in a set,
+    merged into the arrays past `MERGE_AT`. Strings that are not 32-hex-digit hashes (tests'
+    short names) are kept as strings."""
+
+    MERGE_AT = 4096
+
+    def __init__(self, hashes: pa.Array) -> None:
+        self._high = self._low = np.zeros(0, np.uint64)
+        self._strings: set[str] = set()
+        self._add_sorted(hashes)
+
+    def __len__(self) -> int:
+        return len(self._high) + len(self._strings)
+
+    def missing(self, hashes: pa.Array | Iterable[str]) -> list[str]:
+        """Those of `hashes` not in the set, in order (repeats kept)."""
+        array = hashes if isinstance(hashes, pa.Array) else pa.array(list(hashes), pa.string())
+        strings: list[str] = array.to_pylist()
+        words = hash_words(array)
+        if words is None:  # some are not hashes: those cannot be in the arrays
+            return [h for h in strings if h not in self._strings and not self._in_arrays(h)]
+        found = self._found(*words).tolist()
+        return [h for h, hit in zip(strings, found, strict=True) if not hit and h not in self._strings]
+
+    def update(self, hashes: Iterable[str]) -> None:
+        self._strings.update(hashes)
+        if len(self._strings) > self.MERGE_AT:
+            words = hash_words(pa.array(sorted(self._strings), pa.string()))
+            if words is not None:  # (else some are not hashes: they stay strings)
+                self._strings = set()
+                self._merge(*words)
+
+    def _in_arrays(self, content_hash: str) -> bool:
+        words = hash_words(pa.array([content_hash], pa.string()))
+        return words is not None and bool(self._found(*words)[0])
+
+    def _found(self, high: np.ndarray, low: np.ndarray) -> np.ndarray:
+        """Whether each (high, low) pair is in the arrays."""
+        if not len(self._high):
+            return np.zeros(len(high), dtype=bool)
+        left = np.searchsorted(self._high, high, side="left")
+        right = np.searchsorted(self._high, high, side="right")
+        at = np.minimum(left, len(self._high) - 1)
+        found: np.ndarray = (right > left) & (self._low[at] == low)
+        for i in np.flatnonzero((right - left > 1) & ~found):  # a shared 64-bit prefix: rare
+            found[i] = bool(np.any(self._low[left[i] : right[i]] == low[i]))
+        return found
+
+    def _add_sorted(self, hashes: pa.Array) -> None:
+        words = hash_words(hashes)
+        if words is None:
+            self._strings.update(hashes.to_pylist())
+        else:
+            self._merge(*words)
+
+    def _merge(self, high: np.ndarray, low: np.ndarray) -> None:
+        high, low = np.concatenate([self._high, high]), np.concatenate([self._low, low])
+        order = np.lexsort((low, high))
+        self._high, self._low = high[order], low[order]
+
+
 @dataclass(frozen=True)
 class _Snapshot:
     generation: int

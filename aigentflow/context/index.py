@@ -23,6 +23,7 @@ import pyarrow as pa
 
 from aigentflow.context.chunking import Chunk, chunk_file, embed_text, language_of
 from aigentflow.context.embed import Embedder, QueryCache
+from aigentflow.context.hashrows import ContentHashSet
 from aigentflow.context.ranking import RecencyLookup, SearchWeights, definition_line
 from aigentflow.context.search import SearchHit, SearchMode, hybrid_search
 from aigentflow.context.settings import ContextSettings
@@ -80,10 +81,10 @@ class ChunkIndex:
         self.last_update: float | None = None
         self.indexing = False
         self._lock = threading.Lock()  # one refresh/update at a time
-        self._embedded = set(self.store.column(self.store.vectors, "content_hash"))
+        self._embedded = ContentHashSet(self.store.column_array(self.store.vectors, "content_hash"))
         self.store.detect_vector_index()
         self._pending: dict[str, None] = {}  # content hashes waiting for a vector, in order
-        self._queue_unembedded(self.store.column(self.store.chunks, "content_hash"))
+        self._queue_unembedded(self.store.column_array(self.store.chunks, "content_hash"))
 
     # -- refresh ------------------------------------------------------------------------
 
@@ -229,12 +230,11 @@ class ChunkIndex:
 
     # -- embedding ----------------------------------------------------------------------
 
-    def _queue_unembedded(self, hashes: Iterable[str]) -> None:
+    def _queue_unembedded(self, hashes: pa.Array | Iterable[str]) -> None:
         if self.embedder is None:
             return
-        for content_hash in hashes:
-            if content_hash not in self._embedded:
-                self._pending[content_hash] = None
+        for content_hash in self._embedded.missing(hashes):
+            self._pending[content_hash] = None
 
     @property
     def pending(self) -> int:
@@ -286,7 +286,7 @@ class ChunkIndex:
         recency: RecencyLookup | None = None,
     ) -> list[SearchHit]:
         """Ranked chunks for a natural-language or identifier query (see `context.search`)."""
-        embedder = self.queries if self._embedded else None
+        embedder = self.queries if len(self._embedded) else None
         return hybrid_search(
             self.store,
             embedder,

@@ -61,8 +61,8 @@ ANN_SAMPLE_RATE = 64
 # grow with every distinct query. At 100K chunks the indexes searched are ~52 MB on disk
 # (IVF_SQ 39, FTS 8.5, BTREEs 3); these bounds keep them cached while capping the daemon's
 # resident memory (README, "Measured").
-INDEX_CACHE_BYTES = 40 << 20
-METADATA_CACHE_BYTES = 8 << 20
+INDEX_CACHE_BYTES = 40 << 20  # 32 MB: +0.7-1.5 ms p50, +2-3 ms p95 at 100K; 24 MB: +3-4 / +6
+METADATA_CACHE_BYTES = 4 << 20  # 8 MB: as fast (interleaved at 100K), and it fills while editing
 OPTIMIZE_FULL_FROM = 20_000  # rows; below, every optimize() runs (see optimize_due)
 # Maintenance of a table this large (ANN build, optimize) runs in a child process
 # (`aigentflow.context.maintenance`): at 100K vectors it peaks +108-190 MB, past the daemon's
@@ -500,10 +500,14 @@ class IndexStore:
         return {row["path"]: row for row in rows}
 
     def column(self, table: Any, name: str) -> list[Any]:
+        return list(self.column_array(table, name).to_pylist())
+
+    def column_array(self, table: Any, name: str) -> pa.Array:
+        """Column `name` of every row of `table` (an empty string array without a table)."""
         if table is None:
-            return []
-        data = table.search().select([name]).limit(None).to_arrow()
-        return list(data.column(name).to_pylist())
+            return pa.array([], pa.string())
+        data = run_query(table, lambda t: t.query().select([name]))
+        return data.column(name).combine_chunks()
 
     def nearest(self, vector: np.ndarray, k: int, distances: dict[str, float] | None = None) -> list[str]:
         """Content hashes of the `k` vectors nearest to `vector` by cosine, nearest first:

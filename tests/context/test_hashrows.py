@@ -8,7 +8,7 @@ import pytest
 
 from aigentflow.context import hashrows
 from aigentflow.context.embed import OnnxEmbedder
-from aigentflow.context.hashrows import REBUILD_AFTER, HashRowMap, hash_keys, hash_words
+from aigentflow.context.hashrows import REBUILD_AFTER, ContentHashSet, HashRowMap, hash_keys, hash_words
 from aigentflow.context.index import ChunkIndex
 from aigentflow.context.lancequery import run_query
 from aigentflow.context.search import _COLUMNS
@@ -198,3 +198,20 @@ def test_rows_added_after_the_row_map_was_read_are_still_found(tmp_path: Path) -
     thread.join()
     ids = run_query(store.vectors, lambda t: t.query().select(["content_hash"]).with_row_id())
     assert store.row_hashes.hashes(ids.column("_rowid").to_numpy()) is not None
+
+
+def test_a_content_hash_set_answers_like_a_python_set(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(ContentHashSet, "MERGE_AT", 3)
+    rng = np.random.default_rng(5)
+    held = [f"{int(x):032x}" for x in rng.integers(0, 2**62, 50)]
+    twin = "0123456789abcdef" + "0" * 16  # shares its first 64 bits with the next
+    held += [twin, "0123456789abcdef" + "f" * 16, "h1"]
+    hashes = ContentHashSet(pa.array(held))
+    assert len(hashes) == len(held)
+    other = [f"{int(x):032x}" for x in rng.integers(2**62, 2**63, 20)] + ["0123456789abcdef" + "1" * 16, "h2"]
+    asked = held + other + held[:3]
+    assert hashes.missing(asked) == [h for h in asked if h not in set(held)]
+    assert hashes.missing(pa.array(asked)) == hashes.missing(asked)
+    hashes.update(other[:5])  # past MERGE_AT: merged into the arrays
+    assert hashes.missing(asked) == [h for h in asked if h not in set(held) | set(other[:5])]
+    assert ContentHashSet(pa.array([], pa.string())).missing(held[:2]) == held[:2]
