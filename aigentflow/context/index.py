@@ -128,7 +128,10 @@ class ChunkIndex:
         return self._finish(stats, started)
 
     def update_paths(self, rels: Iterable[str]) -> RefreshStats:
-        """Re-index these workspace-relative paths (changed, added or deleted) right away."""
+        """Re-index these workspace-relative paths (changed, added or deleted) right away, and
+        start re-reading the content-hash map if searches have used it (after a save the
+        searches would otherwise fetch rows from LanceDB until two of them had missed it; a
+        bulk `refresh` leaves that to the misses, as its writes follow one another)."""
         with self._lock:
             started = time.monotonic()
             stats = RefreshStats()
@@ -152,6 +155,8 @@ class ChunkIndex:
             if gone:
                 self.store.forget_files(gone)
                 stats.files_removed = len(gone)
+            if self.store.hash_rows.was_read():  # searches use it: re-read it now, not on misses
+                self.store.hash_rows.rebuild_in_background()
             return self._finish(stats, started)
 
     def _live_path(self, rel: str) -> Path | None:

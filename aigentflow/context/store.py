@@ -273,10 +273,6 @@ class IndexStore:
         `tables` (default: chunks, files, vectors) so a delete sees rows another writer just
         added. Remote URIs rely on commit retries only.
 
-        A write that includes `chunks` re-reads a content-hash map that searches have used
-        (`HashRowMap`), in the background, as soon as it ends: searches until then fetch rows
-        from LanceDB, slower and with a larger transient (README, "Measured").
-
         Only a write that includes `chunks` bumps `generation` (row ids may move): adding
         vectors, every embedding batch, leaves `HashRowMap` valid, so searches keep taking
         vector hits by row id while the daemon embeds (re-reading the map after each batch
@@ -313,8 +309,6 @@ class IndexStore:
                 if handle is not None:
                     fcntl.flock(handle, fcntl.LOCK_UN)
                     handle.close()
-                if moves_rows and self.hash_rows.was_read():  # in use: searches will want it
-                    self.hash_rows.rebuild_in_background()
 
     def merge(self, what: str, table: Any, key: str, rows: pa.Table) -> None:
         def run() -> None:

@@ -58,21 +58,25 @@ def test_rows_taken_by_id_equal_the_in_query_including_chunks_sharing_a_hash(sam
     assert _sorted(store.chunks_with_hashes(hashes[:3], _COLUMNS)) == _by_in(store, hashes[:3])
 
 
-def test_a_write_re_reads_a_map_in_use_and_a_stale_map_is_never_used(sample_ws: Path) -> None:
+def test_a_save_re_reads_a_map_in_use_and_a_stale_map_is_never_used(sample_ws: Path) -> None:
     index = _index(sample_ws)
     store = index.store
     store.hash_rows.rebuild_in_background().join()
     old = store.column(store.chunks, "content_hash")
     (sample_ws / "app" / "config.py").write_text("def load_config(path):\n    return {}\n")
     index.update_paths(["app/config.py"])
-    store.optimize()  # compaction moves rows: row ids read before are meaningless now
     assert store.hash_rows._building is not None
-    store.hash_rows._building.join()  # re-read by the writes themselves, no search needed
+    store.hash_rows._building.join()  # re-read by the save itself, no search needed
+    assert store.hash_rows.is_current()
     new = store.column(store.chunks, "content_hash")
     assert _sorted(store.hash_rows.rows(old + new, _COLUMNS)) == _by_in(store, old + new)
-    store.generation += 2  # a write this map has not seen
+    store.optimize()  # compaction moves rows: row ids read before are meaningless now
     assert store.hash_rows.rows(new, _COLUMNS) is None
     assert _sorted(store.chunks_with_hashes(new, _COLUMNS)) == _by_in(store, new)  # the IN path
+    building = store.hash_rows._building  # the second miss re-read it
+    assert building is not None
+    building.join()
+    assert _sorted(store.hash_rows.rows(new, _COLUMNS)) == _by_in(store, new)
 
 
 def test_a_write_does_not_read_a_map_no_search_has_used(sample_ws: Path) -> None:
