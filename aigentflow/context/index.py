@@ -23,7 +23,7 @@ import pyarrow as pa
 
 from aigentflow.context.chunking import Chunk, chunk_file, embed_text, language_of
 from aigentflow.context.embed import Embedder, QueryCache
-from aigentflow.context.hashrows import ContentHashSet
+from aigentflow.context.hashwords import ContentHashSet
 from aigentflow.context.ranking import RecencyLookup, SearchWeights, definition_line
 from aigentflow.context.search import SearchHit, SearchMode, hybrid_search
 from aigentflow.context.settings import ContextSettings

@@ -8,7 +8,8 @@ import pytest
 
 from aigentflow.context import hashrows
 from aigentflow.context.embed import OnnxEmbedder
-from aigentflow.context.hashrows import REBUILD_AFTER, ContentHashSet, HashRowMap, hash_keys, hash_words
+from aigentflow.context.hashrows import REBUILD_AFTER, HashRowMap
+from aigentflow.context.hashwords import ContentHashSet, hash_keys, hash_words
 from aigentflow.context.index import ChunkIndex
 from aigentflow.context.lancequery import run_query
 from aigentflow.context.search import _COLUMNS
